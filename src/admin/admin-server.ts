@@ -1,0 +1,36 @@
+import type { Server } from 'bun'
+import type { Gateway } from '../gateway.ts'
+
+/**
+ * startAdminServer serves the admin endpoints (../shared/spec/interface.md): /ready, /status and
+ * /metrics, plus /healthz (the process is alive). Bind it to loopback: /status shows the whole
+ * configuration (never Secret contents).
+ */
+export function startAdminServer(gateway: Gateway, hostname: string, port: number): Server<undefined> {
+  return Bun.serve({
+    hostname,
+    port,
+    fetch(req) {
+      const path = new URL(req.url).pathname
+      if (req.method !== 'GET' && req.method !== 'HEAD') return text(405, 'method not allowed\n')
+      switch (path) {
+        case '/ready':
+          return gateway.ready ? text(200, 'ready\n') : text(503, 'not ready\n')
+        case '/healthz':
+          return text(200, 'ok\n')
+        case '/status':
+          return Response.json(gateway.statusDocument())
+        case '/metrics':
+          return new Response(gateway.metrics.render(), {
+            headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
+          })
+        default:
+          return text(404, 'not found: try /ready, /status or /metrics\n')
+      }
+    },
+  })
+}
+
+function text(status: number, body: string): Response {
+  return new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+}

@@ -1,0 +1,118 @@
+/** CliOptions are the parsed command line (see ../shared/spec/interface.md and README). */
+export interface CliOptions {
+  readonly command: 'serve' | 'check' | 'version' | 'help'
+  readonly configDir: string | undefined
+  /** `host:port` of the admin server, or undefined when `--admin off`. */
+  readonly admin: { hostname: string; port: number } | undefined
+  readonly bindAddress: string
+  readonly controllerName: string | undefined
+  readonly logLevel: string
+  readonly accessLog: boolean
+  readonly drainTimeoutMs: number
+  readonly json: boolean
+}
+
+/** CliError is a command line Weir cannot run; main prints it with the usage. */
+export class CliError extends Error {}
+
+const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+
+/** USAGE is printed by --help and after a command-line error. */
+export const USAGE = `usage:
+  weir --config DIR [flags]          serve the Gateway API configuration in DIR
+  weir check --config DIR [--json]   validate DIR like \`nginx -t\`: print every problem, exit 1 if any
+  weir --version
+
+flags:
+  --config DIR             directory read recursively (*.yaml, *.yml, multi-document)
+  --admin HOST:PORT|off    admin server (/ready, /status, /metrics); default 127.0.0.1:9901
+  --bind ADDR              address for Gateways without spec.addresses; default 0.0.0.0
+  --controller-name NAME   only own GatewayClasses with this spec.controllerName
+  --log-level LEVEL        fatal, error, warn, info, debug, trace or silent; default info
+  --access-log on|off      one JSON line per request on stdout; default on
+  --drain-timeout SECONDS  how long stopping waits for in-flight requests; default 30`
+
+/** parseArgs reads argv (without the runtime and script) into options. */
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const args = [...argv]
+  let command: CliOptions['command'] = 'serve'
+  if (args[0] === 'check' || args[0] === 'serve') command = args.shift() as 'check' | 'serve'
+  let configDir: string | undefined
+  let admin: CliOptions['admin'] = { hostname: '127.0.0.1', port: 9901 }
+  let bindAddress = '0.0.0.0'
+  let controllerName: string | undefined
+  let logLevel = 'info'
+  let accessLog = true
+  let drainTimeoutMs = 30_000
+  let json = false
+  while (args.length > 0) {
+    const arg = args.shift() as string
+    const eq = arg.indexOf('=')
+    const flag = arg.startsWith('--') && eq !== -1 ? arg.slice(0, eq) : arg
+    const inline = arg.startsWith('--') && eq !== -1 ? arg.slice(eq + 1) : undefined
+    const value = (): string => {
+      const v = inline ?? args.shift()
+      if (v === undefined || v === '') throw new CliError(`${flag} needs a value`)
+      return v
+    }
+    switch (flag) {
+      case '--config':
+        configDir = value()
+        break
+      case '--admin':
+        admin = parseAdmin(value())
+        break
+      case '--bind':
+        bindAddress = value()
+        break
+      case '--controller-name':
+        controllerName = value()
+        break
+      case '--log-level':
+        logLevel = value()
+        if (!LEVELS.has(logLevel)) throw new CliError(`--log-level must be one of ${[...LEVELS].join(', ')}`)
+        break
+      case '--access-log': {
+        const v = value()
+        if (v !== 'on' && v !== 'off') throw new CliError('--access-log must be on or off')
+        accessLog = v === 'on'
+        break
+      }
+      case '--drain-timeout': {
+        const seconds = Number(value())
+        if (!Number.isFinite(seconds) || seconds < 0) throw new CliError('--drain-timeout must be a number of seconds')
+        drainTimeoutMs = seconds * 1000
+        break
+      }
+      case '--json':
+        json = true
+        break
+      case '--version':
+      case '-v':
+        command = 'version'
+        break
+      case '--help':
+      case '-h':
+        command = 'help'
+        break
+      default:
+        throw new CliError(`unknown argument ${arg}`)
+    }
+  }
+  if ((command === 'serve' || command === 'check') && configDir === undefined) {
+    throw new CliError('--config DIR is required')
+  }
+  return { command, configDir, admin, bindAddress, controllerName, logLevel, accessLog, drainTimeoutMs, json }
+}
+
+function parseAdmin(v: string): CliOptions['admin'] {
+  if (v === 'off') return undefined
+  const colon = v.lastIndexOf(':')
+  const port = Number(v.slice(colon + 1))
+  if (colon === -1 || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new CliError('--admin must be HOST:PORT or off')
+  }
+  let hostname = v.slice(0, colon)
+  if (hostname.startsWith('[') && hostname.endsWith(']')) hostname = hostname.slice(1, -1)
+  return { hostname: hostname || '127.0.0.1', port }
+}

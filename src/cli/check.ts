@@ -1,0 +1,72 @@
+import { formatConfigError } from '../resources/config-error.ts'
+import { loadResources } from '../resources/load.ts'
+import { isProblem, type Condition, type StatusEntry } from '../translate/status.ts'
+import { translate } from '../translate/translate.ts'
+
+/** CheckReport is what `weir check` found. */
+export interface CheckReport {
+  readonly errors: readonly string[]
+  readonly problems: readonly string[]
+  readonly warnings: readonly string[]
+  readonly resources: number
+}
+
+/**
+ * runCheck validates a config directory like `nginx -t`: it runs the same load and translate
+ * stages as a reload (without binding anything) and collects every config error and every
+ * condition that reports a problem. Advisory conditions (OverlappingTLSConfig) are warnings.
+ */
+export async function runCheck(dir: string, options: { bindAddress: string; controllerName?: string }): Promise<CheckReport> {
+  const loaded = await loadResources(dir)
+  const errors = loaded.errors.map(formatConfigError)
+  const warnings = loaded.warnings.map((w) => `${w.file}:${w.line}: ${w.message}`)
+  if (errors.length > 0) return { errors, problems: [], warnings, resources: loaded.resources.all().length }
+  const { status } = translate(loaded.resources, options)
+  const problems: string[] = []
+  for (const entry of status.values()) {
+    for (const { where, condition } of conditionsOf(entry)) {
+      const line = `${describe(entry)}${where}: ${condition.type}=${condition.status} ${condition.reason}: ${condition.message}`
+      if (condition.type === 'OverlappingTLSConfig') {
+        if (condition.status === 'True') warnings.push(line)
+      } else if (isProblem(condition)) {
+        problems.push(line)
+      }
+    }
+  }
+  return { errors, problems, warnings, resources: loaded.resources.all().length }
+}
+
+/** formatCheckReport renders a report for a terminal; the last line is the verdict. */
+export function formatCheckReport(dir: string, r: CheckReport): string {
+  const lines: string[] = []
+  for (const e of r.errors) lines.push(`error: ${e}`)
+  for (const p of r.problems) lines.push(`problem: ${p}`)
+  for (const w of r.warnings) lines.push(`warning: ${w}`)
+  const bad = r.errors.length + r.problems.length
+  lines.push(
+    bad === 0
+      ? `${dir}: configuration is valid (${r.resources} resources)`
+      : `${dir}: ${r.errors.length} config errors, ${r.problems.length} problems in status (${r.resources} resources)`
+  )
+  return lines.join('\n')
+}
+
+function describe(entry: StatusEntry): string {
+  const ns = entry.metadata.namespace ? `${entry.metadata.namespace}/` : ''
+  return `${entry.kind} ${ns}${entry.metadata.name}`
+}
+
+function* conditionsOf(entry: StatusEntry): Iterable<{ where: string; condition: Condition }> {
+  const s = entry.status as {
+    conditions?: Condition[]
+    listeners?: { name: string; conditions: Condition[] }[]
+    parents?: { parentRef: { name: string; namespace?: string; sectionName?: string }; conditions: Condition[] }[]
+  }
+  for (const c of s.conditions ?? []) yield { where: '', condition: c }
+  for (const l of s.listeners ?? []) for (const c of l.conditions) yield { where: ` listener ${l.name}`, condition: c }
+  for (const p of s.parents ?? []) {
+    const ref = p.parentRef
+    const name = `${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}${ref.sectionName ? `/${ref.sectionName}` : ''}`
+    for (const c of p.conditions) yield { where: ` parent ${name}`, condition: c }
+  }
+}

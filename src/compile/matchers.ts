@@ -1,0 +1,73 @@
+import type { Exchange } from '../listeners/exchange.ts'
+import type { NameValueMatch, RouteMatch } from '../model.ts'
+
+/** RequestPredicate tells whether a request satisfies one route match. */
+export type RequestPredicate = (ex: Exchange) => boolean
+
+const SLASH = 0x2f
+
+/**
+ * compileMatch turns a RouteMatch into a predicate, compiling regular expressions here, once per
+ * reload, never per request. Conditions are ANDed. Regular expressions must match the whole value
+ * (Envoy's full-match semantics), so `/api/v[0-9]+` does not match `/api/v1/users`.
+ */
+export function compileMatch(m: RouteMatch): RequestPredicate {
+  const checks: RequestPredicate[] = []
+  const path = compilePath(m.path.type, m.path.value)
+  if (path) checks.push(path)
+  if (m.method !== undefined) {
+    const method = m.method
+    checks.push((ex) => ex.method === method)
+  }
+  for (const h of m.headers) checks.push(compileValue(h, (ex, name) => ex.header(name)))
+  for (const q of m.queryParams) checks.push(compileValue(q, (ex, name) => ex.queryParam(name)))
+  switch (checks.length) {
+    case 0:
+      return () => true
+    case 1:
+      return checks[0] as RequestPredicate
+    case 2: {
+      const [a, b] = checks as [RequestPredicate, RequestPredicate]
+      return (ex) => a(ex) && b(ex)
+    }
+    default:
+      return (ex) => {
+        for (let i = 0; i < checks.length; i++) if (!(checks[i] as RequestPredicate)(ex)) return false
+        return true
+      }
+  }
+}
+
+/** compilePath returns undefined for `PathPrefix /`, which every request matches. */
+function compilePath(type: RouteMatch['path']['type'], value: string): RequestPredicate | undefined {
+  switch (type) {
+    case 'Exact':
+      return (ex) => ex.path === value
+    case 'PathPrefix': {
+      if (value === '/') return undefined
+      const length = value.length
+      // Element-wise: `/abc` matches `/abc`, `/abc/` and `/abc/x`, never `/abcd`.
+      return (ex) => {
+        const p = ex.path
+        return p.startsWith(value) && (p.length === length || p.charCodeAt(length) === SLASH)
+      }
+    }
+    case 'RegularExpression': {
+      const re = new RegExp(`^(?:${value})$`)
+      return (ex) => re.test(ex.path)
+    }
+  }
+}
+
+function compileValue(m: NameValueMatch, read: (ex: Exchange, name: string) => string | undefined): RequestPredicate {
+  const name = m.name
+  const value = m.value
+  if (m.type === 'Exact') {
+    return (ex) => read(ex, name) === value
+  }
+  const re = new RegExp(`^(?:${value})$`)
+  return (ex) => {
+    const v = read(ex, name)
+    return v !== undefined && re.test(v)
+  }
+}

@@ -1,0 +1,153 @@
+import type { Logger } from 'pino'
+import { Metrics } from './admin/metrics.ts'
+import { EndpointRegistry } from './balancer/endpoint.ts'
+import { compile, type Snapshot } from './compile/compile.ts'
+import type { Exchange } from './listeners/exchange.ts'
+import { ListenerManager } from './listeners/manager.ts'
+import { createAccessLog, type AccessLog } from './log.ts'
+import { deadlines } from './proxy/deadlines.ts'
+import { UpstreamPool } from './proxy/upstream-pool.ts'
+import { formatConfigError, type ConfigError } from './resources/config-error.ts'
+import { loadResources } from './resources/load.ts'
+import { applyBindFailures } from './translate/bind-status.ts'
+import type { StatusEntry, StatusMap } from './translate/status.ts'
+import { translate } from './translate/translate.ts'
+
+/** GatewayOptions are the settings of one gateway process. */
+export interface GatewayOptions {
+  readonly configDir: string
+  readonly bindAddress: string
+  readonly controllerName?: string
+  readonly logger: Logger
+  readonly accessLog: boolean
+  /** How long stopping or removing a listener waits for in-flight requests. */
+  readonly drainTimeoutMs: number
+}
+
+/** ReloadOutcome says what a reload did. */
+export interface ReloadOutcome {
+  readonly applied: boolean
+  readonly generation: number
+  readonly errors: readonly ConfigError[]
+}
+
+/**
+ * Gateway owns the long-lived runtime (endpoints, upstream connections, metrics) and the current
+ * snapshot. `reload` runs load → translate → compile → apply; reloads never overlap, and a
+ * trigger that arrives during one queues exactly one more. A reload whose files cannot be decoded
+ * is rejected and the last good configuration keeps serving.
+ */
+export class Gateway {
+  readonly metrics = new Metrics()
+  readonly #options: GatewayOptions
+  readonly #log: Logger
+  readonly #endpoints = new EndpointRegistry()
+  readonly #upstreams = new UpstreamPool()
+  readonly #firstSeen = new Map<string, number>()
+  readonly #manager: ListenerManager
+  readonly #accessLog: AccessLog | undefined
+  #snapshot: Snapshot | undefined
+  #status: StatusMap = new Map()
+  #errors: readonly ConfigError[] = []
+  #bindFailures = 0
+  #generation = 0
+  #running: Promise<ReloadOutcome> | undefined
+  #queued: Promise<ReloadOutcome> | undefined
+  #stopped = false
+
+  constructor(options: GatewayOptions) {
+    this.#options = options
+    this.#log = options.logger
+    this.#accessLog = options.accessLog ? createAccessLog(options.logger) : undefined
+    this.#manager = new ListenerManager((ex) => this.#observe(ex), options.drainTimeoutMs)
+  }
+
+  /** generation counts applied configurations; 0 until the first one is applied. */
+  get generation(): number {
+    return this.#generation
+  }
+
+  /** ready tells whether a configuration is applied and every socket it needs is bound. */
+  get ready(): boolean {
+    return this.#snapshot !== undefined && this.#bindFailures === 0 && !this.#stopped
+  }
+
+  /** statusDocument is what GET /status returns. */
+  statusDocument(): { generation: number; items: StatusEntry[]; errors?: string[] } {
+    const items = [...this.#status.values()]
+    return this.#errors.length > 0
+      ? { generation: this.#generation, items, errors: this.#errors.map(formatConfigError) }
+      : { generation: this.#generation, items }
+  }
+
+  /** boundSockets lists the sockets being served (`address:port`). */
+  boundSockets(): string[] {
+    return this.#manager.boundKeys()
+  }
+
+  /** reload re-reads the config directory; concurrent calls coalesce into one follow-up reload. */
+  reload(reason: string): Promise<ReloadOutcome> {
+    if (!this.#running) {
+      this.#running = this.#reloadOnce(reason).finally(() => (this.#running = undefined))
+      return this.#running
+    }
+    this.#queued ??= this.#running.then(() => {
+      this.#queued = undefined
+      return this.reload(reason)
+    })
+    return this.#queued
+  }
+
+  /** stop drains every listener and closes idle upstream connections. */
+  async stop(): Promise<void> {
+    this.#stopped = true
+    await this.#manager.stop()
+    this.#upstreams.closeIdle()
+  }
+
+  async #reloadOnce(reason: string): Promise<ReloadOutcome> {
+    const started = performance.now()
+    const loaded = await loadResources(this.#options.configDir, { firstSeen: this.#firstSeen })
+    for (const w of loaded.warnings) this.#log.warn({ file: w.file, line: w.line }, w.message)
+    if (loaded.errors.length > 0) {
+      this.#errors = loaded.errors
+      this.metrics.reloadsFailed++
+      for (const e of loaded.errors) this.#log.error({ reason }, `config error: ${formatConfigError(e)}`)
+      this.#log.error({ reason, errors: loaded.errors.length, generation: this.#generation }, 'reload rejected: the last good configuration keeps serving')
+      return { applied: false, generation: this.#generation, errors: loaded.errors }
+    }
+    const { model, status } = translate(loaded.resources, {
+      bindAddress: this.#options.bindAddress,
+      ...(this.#options.controllerName !== undefined ? { controllerName: this.#options.controllerName } : {}),
+    })
+    const generation = this.#generation + 1
+    const snapshot = compile(model, { endpoints: this.#endpoints, upstreams: this.#upstreams, deadlines }, generation)
+    const failures = this.#stopped ? [] : await this.#manager.apply(snapshot)
+    for (const f of failures) this.#log.error({ socket: f.socketKey }, `cannot listen: ${f.message}`)
+    this.#snapshot = snapshot
+    this.#generation = generation
+    this.#status = applyBindFailures(status, model, failures)
+    this.#errors = []
+    this.#bindFailures = failures.length
+    this.#endpoints.retain(snapshot.endpointKeys)
+    this.metrics.reloadsSucceeded++
+    this.metrics.generation = generation
+    this.metrics.lastReloadSuccessSeconds = Math.floor(Date.now() / 1000)
+    this.#log.info(
+      {
+        reason,
+        generation,
+        sockets: [...snapshot.tables.keys()],
+        resources: loaded.resources.all().length,
+        ms: Math.round(performance.now() - started),
+      },
+      'configuration applied'
+    )
+    return { applied: true, generation, errors: [] }
+  }
+
+  #observe(ex: Exchange): void {
+    this.metrics.record(ex)
+    this.#accessLog?.(ex)
+  }
+}

@@ -1,0 +1,24 @@
+import type { Exchange, ExchangeObserver } from './exchange.ts'
+
+/** HttpHandler routes and serves requests; a compiled listener-socket table implements it. */
+export interface HttpHandler {
+  /**
+   * handle takes over an exchange: it answers it on `ex.downstream`, now or later. `serverName`
+   * is the TLS SNI of the connection, used to detect misdirected requests (421).
+   */
+  handle(ex: Exchange, serverName: string | undefined): void
+}
+
+/**
+ * ConnectionHost is what a client connection needs from the listener socket that accepted it.
+ * `handler` is read once per request, so a reload that swaps it takes effect for the next request
+ * while in-flight requests finish on the configuration they started with.
+ */
+export interface ConnectionHost {
+  readonly handler: HttpHandler
+  readonly observer: ExchangeObserver
+  /** True once the socket is being drained: connections close after their current request. */
+  readonly draining: boolean
+  /** connectionClosed lets the host track open connections for draining. */
+  connectionClosed(conn: object): void
+}

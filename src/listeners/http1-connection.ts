@@ -1,0 +1,343 @@
+import { LAST_CHUNK, encodeChunkHeader } from '../http1/chunked.ts'
+import { parseRequestHead, type RequestHead } from '../http1/request-head.ts'
+import { statusText } from '../proxy/status-text.ts'
+import type { Downstream, RequestBody, ResponseBodyMode } from './downstream.ts'
+import { Exchange } from './exchange.ts'
+import type { ConnectionHost } from './http-handler.ts'
+import { Http1RequestBody, type BodyOwner } from './http1-request-body.ts'
+import { httpDate } from './http-date.ts'
+import { normaliseHost, splitTarget } from './request-target.ts'
+import type { Transport, TransportEvents } from './transport.ts'
+
+/** MAX_HEAD_BYTES bounds a request head (nginx: large_client_header_buffers 4 8k = 32 KiB). */
+const MAX_HEAD_BYTES = 32 * 1024
+/** DISCARD_LIMIT is how much of an unread request body Weir reads and drops to keep a connection. */
+const DISCARD_LIMIT = 1024 * 1024
+/** KEEPALIVE_TIMEOUT_S closes a connection idle between requests (nginx keepalive_timeout 75s). */
+const KEEPALIVE_TIMEOUT_S = 75
+/** First body bytes up to this size leave in the same write as the head (one syscall). */
+const COALESCE_LIMIT = 32 * 1024
+
+const NON_ASCII = /[^\x00-\x7f]/
+const CRLF = '\r\n'
+const CRLF_BYTES = new Uint8Array([0x0d, 0x0a])
+const CONTINUE_100 = 'HTTP/1.1 100 Continue\r\n\r\n'
+
+// Response framing towards the client.
+const FRAME_NONE = 0
+const FRAME_LENGTH = 1
+const FRAME_RAW_CHUNKED = 2
+const FRAME_ENCODE_CHUNKED = 3
+const FRAME_UNTIL_CLOSE = 4
+
+/**
+ * Http1Connection serves one HTTP/1.1 client connection over a Transport: it parses request
+ * heads strictly (see src/http1), frames request bodies, hands each request to the host's current
+ * handler as an Exchange, and writes the response with keep-alive, pipelining (one request at a
+ * time, in order) and backpressure. It is the Downstream of its current exchange.
+ */
+export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
+  readonly #t: Transport
+  readonly #host: ConnectionHost
+  #input: Uint8Array | undefined
+  #closed = false
+  /** Set once Weir decided to close: input is ignored from then on. */
+  #ending = false
+  #active = false
+  #head: RequestHead | undefined
+  #body: Http1RequestBody | undefined
+  #keepAlive = true
+  #isHeadRequest = false
+  #http10 = false
+  #frame = FRAME_NONE
+  #headersSent = false
+  #responseDone = false
+  #inputPaused = false
+  onWritable: (() => void) | undefined = undefined
+  onClientGone: (() => void) | undefined = undefined
+
+  constructor(transport: Transport, host: ConnectionHost) {
+    this.#t = transport
+    this.#host = host
+    transport.setIdleTimeout(KEEPALIVE_TIMEOUT_S)
+  }
+
+  /** idle tells whether no request is in progress (the connection may be closed safely). */
+  get idle(): boolean {
+    return !this.#active && this.#input === undefined
+  }
+
+  /** close ends the connection now if it is idle, else after the current response. */
+  close(): void {
+    if (this.idle) {
+      this.#ending = true
+      this.#t.end()
+    } else {
+      this.#keepAlive = false
+    }
+  }
+
+  /** destroy drops the connection at once (end of a drain period). */
+  destroy(): void {
+    this.#t.destroy()
+  }
+
+  // ---- TransportEvents ----
+
+  onData(chunk: Uint8Array): void {
+    if (this.#closed || this.#ending) return
+    if (this.#active) {
+      const body = this.#body
+      const rest = body && !body.complete ? body.push(chunk) : chunk
+      if (rest && rest.length > 0) this.#hold(rest)
+      // A response sent before its request body was read waits for the body to be dropped.
+      if (this.#responseDone && body?.complete) this.#nextRequest()
+      return
+    }
+    const waiting = this.#input !== undefined
+    this.#input = this.#input ? concat(this.#input, chunk) : chunk
+    // A head arriving in small pieces is re-parsed only when a line may have ended (or the size
+    // limit is crossed), so a slow client cannot make parsing quadratic.
+    if (waiting && chunk.indexOf(0x0a) === -1 && this.#input.length <= MAX_HEAD_BYTES) return
+    this.#processInput()
+  }
+
+  onDrain(): void {
+    const cb = this.onWritable
+    if (cb) cb()
+  }
+
+  onClose(): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#host.connectionClosed(this)
+    if (this.#active && !this.#responseDone) {
+      const gone = this.onClientGone
+      this.onClientGone = undefined
+      if (gone) gone()
+    }
+  }
+
+  // ---- Downstream ----
+
+  get acceptsRawChunked(): boolean {
+    return !this.#http10
+  }
+
+  get requestBody(): RequestBody | undefined {
+    return this.#body
+  }
+
+  get headersSent(): boolean {
+    return this.#headersSent
+  }
+
+  sendHead(status: number, reason: string, headers: readonly string[], body: ResponseBodyMode, firstBody?: Uint8Array): boolean {
+    if (this.#closed || this.#headersSent) return false
+    this.#headersSent = true
+    if (this.#host.draining) this.#keepAlive = false
+    let head = `HTTP/1.1 ${status} ${reason}${CRLF}`
+    for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}${CRLF}`
+    const noBody = this.#isHeadRequest || status === 204 || status === 304 || status < 200
+    switch (body.kind) {
+      case 'length':
+        this.#frame = FRAME_LENGTH
+        if (status !== 204 && status !== 304) head += `content-length: ${body.length}${CRLF}`
+        break
+      case 'chunked':
+        this.#frame = FRAME_RAW_CHUNKED
+        head += `transfer-encoding: chunked${CRLF}`
+        break
+      case 'stream':
+        if (noBody) {
+          this.#frame = FRAME_NONE
+        } else if (this.#http10) {
+          this.#frame = FRAME_UNTIL_CLOSE
+          this.#keepAlive = false
+        } else {
+          this.#frame = FRAME_ENCODE_CHUNKED
+          head += `transfer-encoding: chunked${CRLF}`
+        }
+        break
+      default:
+        this.#frame = FRAME_NONE
+    }
+    if (!this.#keepAlive) head += `connection: close${CRLF}`
+    else if (this.#http10) head += `connection: keep-alive${CRLF}`
+    head += CRLF
+    if (firstBody && firstBody.length > 0 && !noBody) {
+      if (this.#frame === FRAME_ENCODE_CHUNKED) {
+        return this.#t.write(head) && this.sendBody(firstBody)
+      }
+      if (firstBody.length <= COALESCE_LIMIT) return this.#t.write(joinHead(head, firstBody))
+      this.#t.write(headBytes(head))
+      return this.#t.write(firstBody)
+    }
+    return this.#t.write(headBytes(head))
+  }
+
+  sendBody(chunk: Uint8Array): boolean {
+    if (this.#closed) return false
+    if (this.#frame === FRAME_ENCODE_CHUNKED) {
+      if (chunk.length === 0) return true
+      this.#t.write(encodeChunkHeader(chunk.length))
+      this.#t.write(chunk)
+      return this.#t.write(CRLF_BYTES)
+    }
+    if (this.#frame === FRAME_NONE) return true
+    return this.#t.write(chunk)
+  }
+
+  endBody(): void {
+    if (this.#closed || this.#responseDone) return
+    if (this.#frame === FRAME_ENCODE_CHUNKED) this.#t.write(LAST_CHUNK)
+    this.#responseComplete()
+  }
+
+  respond(status: number, headers: readonly string[], body: string): void {
+    if (this.#closed || this.#headersSent) return
+    const bytes = Buffer.from(body, 'utf8')
+    const all = [...headers, 'date', httpDate(), 'content-type', 'text/plain; charset=utf-8']
+    this.sendHead(status, statusText(status), all, { kind: 'length', length: bytes.length }, bytes)
+    this.#responseComplete()
+  }
+
+  abort(): void {
+    if (this.#closed) return
+    this.#keepAlive = false
+    this.#responseDone = true
+    this.#t.destroy()
+  }
+
+  // ---- BodyOwner ----
+
+  pauseInput(): void {
+    if (this.#inputPaused) return
+    this.#inputPaused = true
+    this.#t.pause()
+  }
+
+  resumeInput(): void {
+    if (!this.#inputPaused) return
+    this.#inputPaused = false
+    this.#t.resume()
+  }
+
+  bodyStarted(): void {
+    const head = this.#head
+    if (head?.expectContinue && !this.#headersSent && head.minorVersion === 1) this.#t.write(CONTINUE_100)
+  }
+
+  bodyFailed(err: Error): void {
+    this.#keepAlive = false
+    if (!this.#headersSent) this.respond(400, [], `bad request body: ${err.message}\n`)
+    else this.abort()
+  }
+
+  // ---- internals ----
+
+  #hold(bytes: Uint8Array): void {
+    // Pipelined bytes wait until the current response is done; stop reading meanwhile.
+    this.#input = this.#input ? concat(this.#input, bytes) : bytes
+    this.pauseInput()
+  }
+
+  #processInput(): void {
+    while (!this.#active && !this.#closed && !this.#ending && this.#input !== undefined) {
+      const input: Uint8Array = this.#input
+      const r = parseRequestHead(input, 0, input.length, MAX_HEAD_BYTES)
+      if (r.kind === 'incomplete') return
+      this.#input = undefined
+      if (r.kind === 'error') {
+        this.#keepAlive = false
+        this.#active = true
+        this.#isHeadRequest = false
+        this.respond(r.status, [], `${statusText(r.status)}: ${r.reason}\n`)
+        return
+      }
+      const rest = r.length < input.length ? input.subarray(r.length) : undefined
+      this.#startExchange(r.head, rest)
+    }
+  }
+
+  #startExchange(head: RequestHead, rest: Uint8Array | undefined): void {
+    this.#active = true
+    // A long response (an event stream) must not be cut by the keep-alive timer.
+    this.#t.setIdleTimeout(0)
+    this.#head = head
+    this.#headersSent = false
+    this.#responseDone = false
+    this.#frame = FRAME_NONE
+    this.#keepAlive = !head.connectionClose && !this.#host.draining
+    this.#http10 = head.minorVersion === 0
+    this.#isHeadRequest = head.method === 'HEAD'
+    this.#body = head.chunked || head.contentLength > 0 ? new Http1RequestBody(this, head.contentLength, head.chunked) : undefined
+    if (rest) {
+      const after = this.#body ? this.#body.push(rest) : rest
+      if (after && after.length > 0) this.#hold(after)
+    }
+    const target = splitTarget(head.target)
+    if (target === undefined) {
+      this.#keepAlive = false
+      this.respond(400, [], 'Bad Request: request target cannot be routed\n')
+      return
+    }
+    const ex = new Exchange(
+      head.method,
+      target.path,
+      target.rawQuery,
+      target.host ?? normaliseHost(head.host),
+      target.authority ?? head.host,
+      head.headers,
+      head.connectionTokens,
+      this.#t.remoteAddress,
+      this.#t.secure ? 'https' : 'http',
+      this,
+      this.#host.observer
+    )
+    this.#host.handler.handle(ex, this.#t.serverName)
+  }
+
+  #responseComplete(): void {
+    this.#responseDone = true
+    this.onWritable = undefined
+    this.onClientGone = undefined
+    const body = this.#body
+    if (body && !body.complete && !body.discard(DISCARD_LIMIT)) this.#keepAlive = false
+    if (!this.#keepAlive) {
+      this.#ending = true
+      this.#t.end()
+      return
+    }
+    if (body && !body.complete) return // the rest of the body is read and dropped first
+    this.#nextRequest()
+  }
+
+  #nextRequest(): void {
+    this.#active = false
+    this.#body = undefined
+    this.#head = undefined
+    this.#t.setIdleTimeout(KEEPALIVE_TIMEOUT_S)
+    if (this.#input !== undefined) queueMicrotask(() => this.#processInput())
+    this.resumeInput()
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a, 0)
+  out.set(b, a.length)
+  return out
+}
+
+/** headBytes passes an ASCII head as a string (no copy) and anything else as latin1 bytes. */
+function headBytes(head: string): string | Uint8Array {
+  return NON_ASCII.test(head) ? Buffer.from(head, 'latin1') : head
+}
+
+function joinHead(head: string, body: Uint8Array): Uint8Array {
+  const out = Buffer.allocUnsafe(head.length + body.length)
+  out.write(head, 0, 'latin1')
+  out.set(body, head.length)
+  return out
+}

@@ -1,0 +1,122 @@
+import { ChunkedDecoder, ChunkedError } from '../http1/chunked.ts'
+import type { BodySink, RequestBody } from './downstream.ts'
+
+/** BodyOwner is the connection side of a request body: flow control and error reporting. */
+export interface BodyOwner {
+  pauseInput(): void
+  resumeInput(): void
+  /** bodyStarted is called when a consumer starts reading (time to send 100 Continue). */
+  bodyStarted(): void
+  bodyFailed(err: Error): void
+}
+
+/**
+ * Http1RequestBody frames the body of one HTTP/1.1 request out of the connection's byte stream:
+ * by Content-Length, or by validating chunked framing as it passes (the bytes stay framed, so an
+ * HTTP/1.1 upstream can take them as they are). Bytes that arrive before a consumer starts are
+ * held; bytes past the end of the body belong to the next request and are handed back.
+ */
+export class Http1RequestBody implements RequestBody {
+  readonly length: number
+  readonly rawChunked: boolean
+  #remaining: number
+  readonly #decoder: ChunkedDecoder | undefined
+  readonly #owner: BodyOwner
+  #sink: BodySink | undefined
+  #held: Uint8Array[] = []
+  #complete = false
+  #discarding = false
+  #failed = false
+
+  constructor(owner: BodyOwner, contentLength: number, chunked: boolean) {
+    this.#owner = owner
+    this.length = chunked ? -1 : contentLength
+    this.rawChunked = chunked
+    this.#remaining = chunked ? 0 : contentLength
+    this.#decoder = chunked ? new ChunkedDecoder() : undefined
+  }
+
+  /** complete tells whether the whole body has been received. */
+  get complete(): boolean {
+    return this.#complete
+  }
+
+  /** started tells whether a consumer has begun reading. */
+  get started(): boolean {
+    return this.#sink !== undefined
+  }
+
+  /**
+   * push takes bytes from the connection and returns the ones past the end of the body, if any.
+   * A framing error ends the body with an error (the connection must then close).
+   */
+  push(chunk: Uint8Array): Uint8Array | undefined {
+    if (this.#complete || this.#failed) return chunk
+    let piece: Uint8Array
+    let rest: Uint8Array | undefined
+    if (this.#decoder) {
+      let progress
+      try {
+        progress = this.#decoder.push(chunk)
+      } catch (err) {
+        this.#fail(err instanceof ChunkedError ? err : new ChunkedError(String(err)))
+        return undefined
+      }
+      piece = progress.consumed === chunk.length ? chunk : chunk.subarray(0, progress.consumed)
+      if (progress.consumed < chunk.length) rest = chunk.subarray(progress.consumed)
+      if (progress.done) this.#complete = true
+    } else {
+      const take = Math.min(this.#remaining, chunk.length)
+      piece = take === chunk.length ? chunk : chunk.subarray(0, take)
+      if (take < chunk.length) rest = chunk.subarray(take)
+      this.#remaining -= take
+      if (this.#remaining === 0) this.#complete = true
+    }
+    if (piece.length > 0) this.#deliver(piece)
+    if (this.#complete) this.#sink?.end()
+    return rest
+  }
+
+  start(sink: BodySink): void {
+    if (this.#sink) throw new Error('request body already started')
+    this.#sink = sink
+    this.#owner.bodyStarted()
+    const held = this.#held
+    this.#held = []
+    for (const piece of held) sink.data(piece)
+    if (this.#complete) sink.end()
+  }
+
+  pause(): void {
+    this.#owner.pauseInput()
+  }
+
+  resume(): void {
+    this.#owner.resumeInput()
+  }
+
+  /**
+   * discard drops the rest of a body nobody will read (Weir answered without forwarding), so the
+   * connection can carry the next request. It returns false when too much is left to be worth
+   * reading, and the connection should close instead.
+   */
+  discard(limit: number): boolean {
+    if (this.#complete) return true
+    if (this.#decoder || this.#remaining > limit) return false
+    this.#discarding = true
+    this.#held = []
+    return true
+  }
+
+  #deliver(piece: Uint8Array): void {
+    if (this.#discarding) return
+    if (this.#sink) this.#sink.data(piece)
+    else this.#held.push(piece)
+  }
+
+  #fail(err: Error): void {
+    this.#failed = true
+    this.#sink?.error(err)
+    this.#owner.bodyFailed(err)
+  }
+}

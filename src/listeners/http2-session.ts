@@ -1,0 +1,178 @@
+import http2 from 'node:http2'
+import type { TLSSocket } from 'node:tls'
+import { statusText } from '../proxy/status-text.ts'
+import type { BodySink, Downstream, RequestBody, ResponseBodyMode } from './downstream.ts'
+import { Exchange } from './exchange.ts'
+import { httpDate } from './http-date.ts'
+import type { ConnectionHost } from './http-handler.ts'
+import { normaliseHost, splitTarget } from './request-target.ts'
+
+const NO_TOKENS: readonly string[] = []
+
+/**
+ * Http2Session serves the streams of one HTTP/2 connection (from TLS with ALPN h2): each stream
+ * becomes an Exchange whose downstream is the stream. Pseudo-headers give method, path and
+ * authority; everything after routing is the same as for HTTP/1.1.
+ */
+export class Http2Session {
+  readonly #session: http2.ServerHttp2Session
+  readonly #host: ConnectionHost
+  #streams = 0
+
+  constructor(session: http2.ServerHttp2Session, host: ConnectionHost) {
+    this.#session = session
+    this.#host = host
+    session.on('stream', (stream, headers) => this.#onStream(stream, headers))
+    session.on('close', () => host.connectionClosed(this))
+    session.on('error', () => session.destroy())
+  }
+
+  get idle(): boolean {
+    return this.#streams === 0
+  }
+
+  /** close sends GOAWAY: streams in progress finish, no new ones start. */
+  close(): void {
+    this.#session.close()
+  }
+
+  destroy(): void {
+    this.#session.destroy()
+  }
+
+  #onStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
+    this.#streams++
+    stream.on('close', () => this.#streams--)
+    const socket = this.#session.socket as TLSSocket
+    const ds = new Http2StreamDownstream(stream, headers)
+    const method = String(headers[':method'] ?? 'GET')
+    const authority = String(headers[':authority'] ?? headers.host ?? '')
+    const target = splitTarget(String(headers[':path'] ?? '/'))
+    if (target === undefined) {
+      ds.respond(400, [], 'Bad Request: request target cannot be routed\n')
+      return
+    }
+    const flat: string[] = []
+    for (const [name, value] of Object.entries(headers)) {
+      if (name.charCodeAt(0) === 0x3a /* ':' */ || value === undefined) continue
+      if (Array.isArray(value)) for (const v of value) flat.push(name, v)
+      else flat.push(name, value)
+    }
+    const ex = new Exchange(
+      method,
+      target.path,
+      target.rawQuery,
+      normaliseHost(authority),
+      authority,
+      flat,
+      NO_TOKENS,
+      socket.remoteAddress ?? '',
+      'https',
+      ds,
+      this.#host.observer
+    )
+    const sni = typeof socket.servername === 'string' ? socket.servername.toLowerCase() : undefined
+    this.#host.handler.handle(ex, sni)
+  }
+}
+
+/** Http2StreamDownstream is the Downstream of one HTTP/2 stream. */
+class Http2StreamDownstream implements Downstream {
+  readonly acceptsRawChunked = false
+  readonly requestBody: RequestBody | undefined
+  onWritable: (() => void) | undefined = undefined
+  onClientGone: (() => void) | undefined = undefined
+  readonly #stream: http2.ServerHttp2Stream
+  readonly #isHead: boolean
+  #done = false
+
+  constructor(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) {
+    this.#stream = stream
+    this.#isHead = headers[':method'] === 'HEAD'
+    const length = headers['content-length'] === undefined ? -1 : Number(headers['content-length'])
+    const hasBody = !(stream as { endAfterHeaders?: boolean }).endAfterHeaders && length !== 0
+    this.requestBody = hasBody ? new Http2RequestBody(stream, length) : undefined
+    stream.on('drain', () => this.onWritable?.())
+    stream.on('close', () => {
+      if (this.#done) return
+      this.#done = true
+      const gone = this.onClientGone
+      this.onClientGone = undefined
+      gone?.()
+    })
+  }
+
+  get headersSent(): boolean {
+    return this.#stream.headersSent
+  }
+
+  sendHead(status: number, _reason: string, headers: readonly string[], body: ResponseBodyMode, firstBody?: Uint8Array): boolean {
+    const stream = this.#stream
+    if (stream.destroyed || stream.headersSent) return false
+    const out: http2.OutgoingHttpHeaders = { ':status': status }
+    for (let i = 0; i < headers.length; i += 2) {
+      const name = headers[i] as string
+      const value = headers[i + 1] as string
+      const prev = out[name]
+      if (prev === undefined) out[name] = value
+      else out[name] = Array.isArray(prev) ? [...prev, value] : [String(prev), value]
+    }
+    if (body.kind === 'length' && status !== 204 && status !== 304) out['content-length'] = body.length
+    const endStream = body.kind === 'none' || this.#isHead || status === 204 || status === 304
+    stream.respond(out, { endStream })
+    if (endStream) this.#done = true
+    if (firstBody && firstBody.length > 0 && !endStream) return stream.write(firstBody)
+    return true
+  }
+
+  sendBody(chunk: Uint8Array): boolean {
+    if (this.#stream.destroyed || this.#done) return true
+    return this.#stream.write(chunk)
+  }
+
+  endBody(): void {
+    if (this.#done) return
+    this.#done = true
+    this.#stream.end()
+  }
+
+  respond(status: number, headers: readonly string[], body: string): void {
+    if (this.#stream.destroyed || this.#stream.headersSent) return
+    const bytes = Buffer.from(body, 'utf8')
+    const all = [...headers, 'date', httpDate(), 'content-type', 'text/plain; charset=utf-8']
+    this.sendHead(status, statusText(status), all, { kind: 'length', length: bytes.length }, bytes)
+    this.endBody()
+  }
+
+  abort(): void {
+    this.#done = true
+    if (!this.#stream.destroyed) this.#stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR)
+  }
+}
+
+/** Http2RequestBody reads a request body from an HTTP/2 stream (no framing to validate). */
+class Http2RequestBody implements RequestBody {
+  readonly rawChunked = false
+  readonly #stream: http2.ServerHttp2Stream
+
+  constructor(
+    stream: http2.ServerHttp2Stream,
+    readonly length: number
+  ) {
+    this.#stream = stream
+  }
+
+  start(sink: BodySink): void {
+    this.#stream.on('data', (chunk: Buffer) => sink.data(chunk))
+    this.#stream.on('end', () => sink.end())
+    this.#stream.on('aborted', () => sink.error(new Error('client reset the stream')))
+  }
+
+  pause(): void {
+    this.#stream.pause()
+  }
+
+  resume(): void {
+    this.#stream.resume()
+  }
+}

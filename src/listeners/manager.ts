@@ -1,0 +1,85 @@
+import type { Snapshot } from '../compile/compile.ts'
+import type { SocketTable } from '../compile/socket-table.ts'
+import type { ExchangeObserver } from './exchange.ts'
+import type { ListenerSocket } from './listener-socket.ts'
+import { PlainListener } from './plain-listener.ts'
+import { TlsListener } from './tls-listener.ts'
+
+/** BindFailure is a socket the snapshot needs that could not be opened. */
+export interface BindFailure {
+  readonly socketKey: string
+  readonly message: string
+}
+
+/**
+ * ListenerManager keeps the bound sockets in step with snapshots (Caddy's graceful swap): it
+ * binds the sockets a new snapshot adds, then points every socket at its new table in one
+ * synchronous loop (no request ever sees a mix of generations), then drains the sockets the
+ * snapshot no longer has. A socket that cannot be bound is reported; the others carry on.
+ */
+export class ListenerManager {
+  #sockets = new Map<string, ListenerSocket>()
+  readonly #observer: ExchangeObserver
+  readonly #drainTimeoutMs: number
+
+  constructor(observer: ExchangeObserver, drainTimeoutMs: number) {
+    this.#observer = observer
+    this.#drainTimeoutMs = drainTimeoutMs
+  }
+
+  /** apply serves a snapshot and returns the sockets that failed to bind. */
+  async apply(snapshot: Snapshot): Promise<BindFailure[]> {
+    const failures: BindFailure[] = []
+    const next = new Map<string, ListenerSocket>()
+    const drains: Promise<void>[] = []
+    for (const [key, table] of snapshot.tables) {
+      const existing = this.#sockets.get(key)
+      if (existing && existing.protocol === table.protocol) {
+        next.set(key, existing)
+        continue
+      }
+      if (existing) {
+        // Same address and port, other protocol: the old socket must let go of the port first.
+        drains.push(existing.drain(this.#drainTimeoutMs))
+        this.#sockets.delete(key)
+      }
+      try {
+        next.set(key, await this.#bind(key, table))
+      } catch (err) {
+        failures.push({ socketKey: key, message: (err as Error).message })
+      }
+    }
+    for (const [key, socket] of next) socket.swap(snapshot.tables.get(key) as SocketTable)
+    for (const [key, socket] of this.#sockets) {
+      if (next.get(key) !== socket) drains.push(socket.drain(this.#drainTimeoutMs))
+    }
+    this.#sockets = next
+    void Promise.all(drains)
+    return failures
+  }
+
+  /** stop drains every socket: no new connections, in-flight requests finish (bounded). */
+  async stop(timeoutMs = this.#drainTimeoutMs): Promise<void> {
+    const all = [...this.#sockets.values()]
+    this.#sockets = new Map()
+    await Promise.all(all.map((s) => s.drain(timeoutMs)))
+  }
+
+  /** boundKeys lists the sockets currently open. */
+  boundKeys(): string[] {
+    return [...this.#sockets.keys()]
+  }
+
+  async #bind(key: string, table: SocketTable): Promise<ListenerSocket> {
+    const { address, port } = parseSocketKey(key)
+    if (table.protocol === 'HTTPS') return TlsListener.bind(key, address, port, table, this.#observer)
+    return PlainListener.bind(key, address, port, table, this.#observer)
+  }
+}
+
+function parseSocketKey(key: string): { address: string; port: number } {
+  const colon = key.lastIndexOf(':')
+  let address = key.slice(0, colon)
+  if (address.startsWith('[')) address = address.slice(1, -1)
+  return { address, port: Number(key.slice(colon + 1)) }
+}

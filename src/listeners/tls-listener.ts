@@ -1,0 +1,133 @@
+import http2 from 'node:http2'
+import tls from 'node:tls'
+import type { CompiledListener, SocketTable } from '../compile/socket-table.ts'
+import type { ListenerTls } from '../model.ts'
+import { ConnectionSet, type Closable } from './connection-set.ts'
+import type { ExchangeObserver } from './exchange.ts'
+import { Http2Session } from './http2-session.ts'
+import type { ConnectionHost } from './http-handler.ts'
+import { Http1Connection } from './http1-connection.ts'
+import type { ListenerSocket } from './listener-socket.ts'
+import { NodeSocketTransport } from './transport.ts'
+
+/**
+ * TlsListener terminates TLS for HTTPS listeners with node:tls, whose SNICallback lets Weir pick
+ * the certificate of the listener that owns the server name (Bun.listen takes one certificate
+ * only, and Bun.serve does not expose the SNI a connection used, which the 421 check needs).
+ * ALPN offers h2 and http/1.1: HTTP/2 connections go to a node:http2 server, HTTP/1.1 ones to
+ * Weir's own connection code over the TLS socket.
+ */
+export class TlsListener implements ListenerSocket, ConnectionHost {
+  readonly protocol = 'HTTPS' as const
+  handler: SocketTable
+  draining = false
+  readonly #server: tls.Server
+  readonly #h2: http2.Http2Server
+  readonly #connections = new ConnectionSet<Closable>()
+  #contexts = new Map<CompiledListener, tls.SecureContext>()
+  #defaultContext: tls.SecureContext | undefined
+
+  private constructor(
+    readonly key: string,
+    table: SocketTable,
+    readonly observer: ExchangeObserver
+  ) {
+    this.handler = table
+    this.#buildContexts(table)
+    this.#h2 = http2.createServer()
+    this.#h2.on('session', (session) => {
+      const s = new Http2Session(session, this)
+      this.#connections.add(s)
+    })
+    this.#server = tls.createServer(
+      {
+        ALPNProtocols: ['h2', 'http/1.1'],
+        SNICallback: (name, cb) => cb(null, this.#contextFor(name)),
+        ...this.#defaultKeyPair(table),
+      },
+      (socket) => this.#accept(socket)
+    )
+    this.#server.on('tlsClientError', () => {
+      // A failed handshake (wrong SNI, scanner, plain HTTP on the TLS port): nothing to serve.
+    })
+  }
+
+  /** bind opens the socket and resolves once it listens; it rejects if the address cannot be bound. */
+  static bind(key: string, address: string, port: number, table: SocketTable, observer: ExchangeObserver): Promise<TlsListener> {
+    const l = new TlsListener(key, table, observer)
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => reject(err)
+      l.#server.once('error', onError)
+      l.#server.listen(port, address, () => {
+        l.#server.off('error', onError)
+        resolve(l)
+      })
+    })
+  }
+
+  get port(): number {
+    const a = this.#server.address()
+    return typeof a === 'object' && a !== null ? a.port : 0
+  }
+
+  swap(table: SocketTable): void {
+    this.#buildContexts(table)
+    this.handler = table
+    const pair = this.#defaultKeyPair(table)
+    if (pair.cert) this.#server.setSecureContext(pair)
+  }
+
+  connectionClosed(conn: object): void {
+    this.#connections.delete(conn as Closable)
+  }
+
+  async drain(timeoutMs: number): Promise<void> {
+    this.draining = true
+    this.#server.close()
+    await this.#connections.drain(timeoutMs)
+  }
+
+  #accept(socket: tls.TLSSocket): void {
+    if (socket.alpnProtocol === 'h2') {
+      this.#h2.emit('connection', socket)
+      return
+    }
+    const transport = new NodeSocketTransport(socket, true)
+    const conn = new Http1Connection(transport, this)
+    this.#connections.add(conn)
+    socket.on('data', (chunk: Buffer) => conn.onData(chunk))
+    socket.on('drain', () => conn.onDrain())
+    socket.on('close', () => conn.onClose())
+    socket.on('error', () => socket.destroy())
+    socket.on('timeout', () => socket.destroy())
+  }
+
+  #contextFor(serverName: string): tls.SecureContext | undefined {
+    const listener = this.handler.listenerFor(serverName.toLowerCase())
+    return (listener && this.#contexts.get(listener)) ?? this.#defaultContext
+  }
+
+  #buildContexts(table: SocketTable): void {
+    const contexts = new Map<CompiledListener, tls.SecureContext>()
+    let fallback: tls.SecureContext | undefined
+    for (const l of table.listeners) {
+      if (!l.tls) continue
+      const ctx = tls.createSecureContext(keyPair(l.tls))
+      contexts.set(l, ctx)
+      if (!fallback || l.hostname === undefined) fallback = ctx
+    }
+    this.#contexts = contexts
+    this.#defaultContext = fallback
+  }
+
+  /** defaultKeyPair is served to clients that send no SNI: the catch-all listener's, else the first. */
+  #defaultKeyPair(table: SocketTable): { cert?: string[]; key?: string[] } {
+    const withTls = table.listeners.filter((l) => l.tls)
+    const chosen = withTls.find((l) => l.hostname === undefined) ?? withTls[0]
+    return chosen?.tls ? keyPair(chosen.tls) : {}
+  }
+}
+
+function keyPair(t: ListenerTls): { cert: string[]; key: string[] } {
+  return { cert: t.certificates.map((c) => c.certPem), key: t.certificates.map((c) => c.keyPem) }
+}

@@ -1,0 +1,152 @@
+import type { Socket } from 'bun'
+import type { Duplex } from 'node:stream'
+
+/**
+ * Transport is the byte stream under one client connection, whatever carries it: a Bun TCP
+ * socket for plain HTTP or a node:tls socket for HTTPS. The HTTP/1.1 connection code reads and
+ * writes through it only, so both listener kinds share one implementation.
+ */
+export interface Transport {
+  /**
+   * write queues bytes; false means the peer is slow: stop producing until `onDrain`. A string
+   * must be ASCII (HTTP heads are; callers pass bytes when a header holds other octets).
+   */
+  write(data: Uint8Array | string): boolean
+  /** end flushes what is queued, then closes the write side. */
+  end(): void
+  /** destroy closes at once, dropping queued bytes. */
+  destroy(): void
+  pause(): void
+  resume(): void
+  /** setIdleTimeout closes the connection after this many seconds without traffic; 0 disables it. */
+  setIdleTimeout(seconds: number): void
+  readonly remoteAddress: string
+  readonly secure: boolean
+  /** The TLS server name the client sent, if any. */
+  readonly serverName: string | undefined
+}
+
+/** TransportEvents is what a transport reports to the connection that owns it. */
+export interface TransportEvents {
+  onData(chunk: Uint8Array): void
+  onDrain(): void
+  onClose(): void
+}
+
+/**
+ * BunSocketTransport adapts a Bun TCP socket. Bun's `write` is unbuffered and may take only part
+ * of the data, so the rest is queued here and flushed from the socket's `drain` callback.
+ */
+export class BunSocketTransport implements Transport {
+  readonly #socket: Socket<unknown>
+  #queue: Uint8Array[] = []
+  #ending = false
+  readonly secure = false
+  readonly serverName = undefined
+
+  constructor(socket: Socket<unknown>) {
+    this.#socket = socket
+  }
+
+  get remoteAddress(): string {
+    return this.#socket.remoteAddress
+  }
+
+  write(data: Uint8Array | string): boolean {
+    if (this.#queue.length > 0) {
+      this.#queue.push(typeof data === 'string' ? Buffer.from(data, 'latin1') : data)
+      return false
+    }
+    // An ASCII string is written as is: Bun encodes it without an intermediate buffer.
+    const written = this.#socket.write(data)
+    const length = typeof data === 'string' ? data.length : data.byteLength
+    if (written === length) return true
+    if (written < 0) return false // closed; the close callback follows
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data
+    this.#queue.push(bytes.subarray(written))
+    return false
+  }
+
+  /** flush writes queued bytes; it returns true once the queue is empty. Called on `drain`. */
+  flush(): boolean {
+    while (this.#queue.length > 0) {
+      const head = this.#queue[0] as Uint8Array
+      const written = this.#socket.write(head)
+      if (written < 0) return false
+      if (written < head.byteLength) {
+        this.#queue[0] = head.subarray(written)
+        return false
+      }
+      this.#queue.shift()
+    }
+    if (this.#ending) this.#socket.end()
+    return true
+  }
+
+  end(): void {
+    if (this.#queue.length > 0) this.#ending = true
+    else this.#socket.end()
+  }
+
+  destroy(): void {
+    this.#queue = []
+    this.#socket.terminate()
+  }
+
+  pause(): void {
+    this.#socket.pause()
+  }
+
+  resume(): void {
+    this.#socket.resume()
+  }
+
+  setIdleTimeout(seconds: number): void {
+    this.#socket.timeout(seconds)
+  }
+}
+
+/** NodeSocketTransport adapts a node:net / node:tls socket, which buffers writes itself. */
+export class NodeSocketTransport implements Transport {
+  readonly #socket: Duplex & { remoteAddress?: string; servername?: string | false; destroySoon?: () => void }
+  readonly secure: boolean
+
+  constructor(socket: Duplex, secure: boolean) {
+    this.#socket = socket
+    this.secure = secure
+  }
+
+  get remoteAddress(): string {
+    return this.#socket.remoteAddress ?? ''
+  }
+
+  get serverName(): string | undefined {
+    const name = this.#socket.servername
+    return typeof name === 'string' && name !== '' ? name.toLowerCase() : undefined
+  }
+
+  write(data: Uint8Array | string): boolean {
+    if (this.#socket.destroyed) return false
+    return typeof data === 'string' ? this.#socket.write(data, 'latin1') : this.#socket.write(data)
+  }
+
+  end(): void {
+    this.#socket.end()
+  }
+
+  destroy(): void {
+    this.#socket.destroy()
+  }
+
+  pause(): void {
+    this.#socket.pause()
+  }
+
+  resume(): void {
+    this.#socket.resume()
+  }
+
+  setIdleTimeout(seconds: number): void {
+    ;(this.#socket as unknown as { setTimeout(ms: number): void }).setTimeout(seconds * 1000)
+  }
+}

@@ -1,0 +1,375 @@
+import type { Socket, SocketHandler } from 'bun'
+import { ChunkedDecoder } from '../http1/chunked.ts'
+import { parseResponseHead, type ResponseHead } from '../http1/response-head.ts'
+import { BODY_CHUNKED, BODY_NONE, BODY_STREAM, type ResponseBodyMode } from '../listeners/downstream.ts'
+
+/** MAX_RESPONSE_HEAD_BYTES bounds an upstream response head (nginx proxy_buffer_size is 4-8 KiB; Envoy 60 KiB). */
+const MAX_RESPONSE_HEAD_BYTES = 64 * 1024
+
+/** UpstreamListener receives the events of the one request a connection carries at a time. */
+export interface UpstreamListener {
+  /** The connection is open (new connections only); the request may be written. */
+  onConnected(conn: UpstreamConnection): void
+  onConnectFailed(err: Error): void
+  /** A final (non-1xx) response head arrived; `firstBody` holds body bytes that came with it. */
+  onResponseHead(head: ResponseHead, body: ResponseBodyMode, firstBody: Uint8Array | undefined): void
+  onResponseBody(chunk: Uint8Array): void
+  onResponseEnd(): void
+  /** The connection failed; `responseStarted` tells whether a response head had arrived. */
+  onUpstreamError(err: Error, responseStarted: boolean): void
+  /** Writes that returned false have drained. */
+  onUpstreamDrain(): void
+}
+
+/** ConnectionReturn is where a connection goes back when its response is complete. */
+export interface ConnectionReturn {
+  release(conn: UpstreamConnection): void
+  forget(conn: UpstreamConnection): void
+}
+
+const WAIT_HEAD = 0
+const BODY_LENGTH = 1
+const BODY_CHUNK = 2
+const BODY_UNTIL_CLOSE = 3
+const IDLE = 4
+const CLOSED = 5
+
+/**
+ * UpstreamConnection is one keep-alive HTTP/1.1 connection to an endpoint (a Bun TCP socket). It
+ * writes a request with backpressure, parses the response strictly and frames its body by
+ * Content-Length, chunked (validated as it passes, forwarded still framed when the client speaks
+ * HTTP/1.1) or connection close, then returns itself to the pool if it can be reused.
+ */
+export class UpstreamConnection {
+  readonly endpointKey: string
+  #socket: Socket<UpstreamConnection> | undefined
+  readonly #home: ConnectionReturn
+  #listener: UpstreamListener | undefined
+  #state = IDLE
+  #input: Uint8Array | undefined
+  #remaining = 0
+  #decoder: ChunkedDecoder | undefined
+  #decodeChunks = false
+  #noBody = false
+  #reusable = true
+  #queue: Uint8Array[] = []
+  /** Requests this connection has carried; a reused connection may be stale. */
+  requests = 0
+  /** performance.now() when the connection last went idle. */
+  idleSince = 0
+
+  constructor(endpointKey: string, home: ConnectionReturn) {
+    this.endpointKey = endpointKey
+    this.#home = home
+  }
+
+  /** connect opens the socket for the request set by `begin`: its listener hears onConnected or onConnectFailed. */
+  connect(hostname: string, port: number): void {
+    Bun.connect<UpstreamConnection>({ hostname, port, socket: HANDLERS, data: this }).then(
+      (socket) => {
+        this.#socket = socket
+      },
+      (err: Error) => {
+        this.#state = CLOSED
+        const l = this.#listener
+        this.#listener = undefined
+        l?.onConnectFailed(err)
+      }
+    )
+  }
+
+  /** usable tells whether an idle connection can take a request. */
+  get usable(): boolean {
+    return this.#state === IDLE && this.#socket !== undefined
+  }
+
+  /**
+   * begin assigns the next request. `noBody` is set for HEAD requests; `decodeChunks` asks for
+   * chunked bodies as plain bytes (for clients that cannot take HTTP/1.1 chunk framing).
+   */
+  begin(listener: UpstreamListener, noBody: boolean, decodeChunks: boolean): void {
+    this.#listener = listener
+    this.#state = WAIT_HEAD
+    this.#noBody = noBody
+    this.#decodeChunks = decodeChunks
+    this.#reusable = true
+    this.#input = undefined
+  }
+
+  /** write sends request bytes; false means wait for onUpstreamDrain. */
+  write(data: Uint8Array | string): boolean {
+    const s = this.#socket
+    if (!s || this.#state === CLOSED) return false
+    if (this.#queue.length > 0) {
+      this.#queue.push(typeof data === 'string' ? Buffer.from(data, 'latin1') : data)
+      return false
+    }
+    const written = s.write(data)
+    const length = typeof data === 'string' ? data.length : data.byteLength
+    if (written === length) return true
+    if (written < 0) return false
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data
+    this.#queue.push(bytes.subarray(written))
+    return false
+  }
+
+  /** pause stops reading the response (the client is slow). */
+  pause(): void {
+    this.#socket?.pause()
+  }
+
+  resume(): void {
+    this.#socket?.resume()
+  }
+
+  /** markNotReusable makes the connection close when this response ends (e.g. request body not fully sent). */
+  markNotReusable(): void {
+    this.#reusable = false
+  }
+
+  /** destroy closes the connection at once; the current request, if any, is abandoned silently. */
+  destroy(): void {
+    this.#listener = undefined
+    this.#close()
+  }
+
+  // ---- socket callbacks ----
+
+  onOpen(socket: Socket<UpstreamConnection>): void {
+    this.#socket = socket
+    const l = this.#listener
+    if (l) l.onConnected(this)
+  }
+
+  onDrain(): void {
+    const s = this.#socket
+    if (!s) return
+    while (this.#queue.length > 0) {
+      const head = this.#queue[0] as Uint8Array
+      const written = s.write(head)
+      if (written < 0) return
+      if (written < head.byteLength) {
+        this.#queue[0] = head.subarray(written)
+        return
+      }
+      this.#queue.shift()
+    }
+    this.#listener?.onUpstreamDrain()
+  }
+
+  onData(chunk: Uint8Array): void {
+    switch (this.#state) {
+      case WAIT_HEAD:
+        this.#input = this.#input ? concat(this.#input, chunk) : chunk
+        this.#parseHead()
+        return
+      case BODY_LENGTH:
+      case BODY_CHUNK:
+      case BODY_UNTIL_CLOSE:
+        this.#body(chunk)
+        return
+      default:
+        // Bytes on an idle connection were not asked for: the connection is out of step.
+        this.#close()
+    }
+  }
+
+  onClose(error?: Error): void {
+    const state = this.#state
+    this.#state = CLOSED
+    this.#socket = undefined
+    this.#home.forget(this)
+    const l = this.#listener
+    this.#listener = undefined
+    if (!l) return
+    if (state === BODY_UNTIL_CLOSE) {
+      l.onResponseEnd()
+    } else if (state === WAIT_HEAD || state === BODY_LENGTH || state === BODY_CHUNK) {
+      l.onUpstreamError(error ?? new Error('upstream closed the connection'), state !== WAIT_HEAD)
+    }
+  }
+
+  // ---- internals ----
+
+  #parseHead(): void {
+    for (;;) {
+      const input = this.#input
+      if (!input) return
+      const r = parseResponseHead(input, 0, input.length, MAX_RESPONSE_HEAD_BYTES)
+      if (r.kind === 'incomplete') return
+      if (r.kind === 'error') {
+        this.#fail(new Error(`invalid response from upstream: ${r.reason}`), false)
+        return
+      }
+      const rest = r.length < input.length ? input.subarray(r.length) : undefined
+      this.#input = rest
+      const head = r.head
+      if (head.status < 200) {
+        // 1xx interim responses (100 Continue, 103 Early Hints) are consumed here; 101 would need
+        // an upgraded tunnel, which is not offered because Upgrade is not forwarded.
+        if (head.status === 101) {
+          this.#fail(new Error('upstream switched protocols without being asked'), false)
+          return
+        }
+        continue
+      }
+      this.#startBody(head, rest)
+      return
+    }
+  }
+
+  #startBody(head: ResponseHead, rest: Uint8Array | undefined): void {
+    const l = this.#listener
+    if (!l) return
+    this.#input = undefined
+    if (head.connectionClose) this.#reusable = false
+    let mode: ResponseBodyMode
+    let first: Uint8Array | undefined
+    if (this.#noBody || head.status === 204 || head.status === 304) {
+      mode = head.contentLength >= 0 && this.#noBody ? { kind: 'length', length: head.contentLength } : BODY_NONE
+      if (rest) this.#reusable = false
+      l.onResponseHead(head, mode, undefined)
+      this.#finish()
+      return
+    }
+    if (head.chunked) {
+      this.#state = BODY_CHUNK
+      this.#decoder = this.#decodeChunks ? new ChunkedDecoder((data) => this.#listener?.onResponseBody(data)) : new ChunkedDecoder()
+      mode = this.#decodeChunks ? BODY_STREAM : BODY_CHUNKED
+      if (this.#decodeChunks) {
+        l.onResponseHead(head, mode, undefined)
+        if (rest) this.#body(rest)
+        return
+      }
+      first = rest ? this.#takeChunked(rest) : undefined
+      l.onResponseHead(head, mode, first)
+      if (this.#decoder.done) this.#finish()
+      return
+    }
+    if (head.contentLength >= 0) {
+      this.#state = BODY_LENGTH
+      this.#remaining = head.contentLength
+      mode = { kind: 'length', length: head.contentLength }
+      if (rest) {
+        const take = Math.min(rest.length, this.#remaining)
+        first = take === rest.length ? rest : rest.subarray(0, take)
+        if (take < rest.length) this.#reusable = false
+        this.#remaining -= take
+      }
+      l.onResponseHead(head, mode, first)
+      if (this.#remaining === 0) this.#finish()
+      return
+    }
+    this.#state = BODY_UNTIL_CLOSE
+    this.#reusable = false
+    l.onResponseHead(head, BODY_STREAM, rest)
+  }
+
+  /** takeChunked validates raw chunked bytes and returns the part that belongs to the body. */
+  #takeChunked(chunk: Uint8Array): Uint8Array | undefined {
+    const decoder = this.#decoder as ChunkedDecoder
+    let progress
+    try {
+      progress = decoder.push(chunk)
+    } catch (err) {
+      this.#fail(err as Error, true)
+      return undefined
+    }
+    if (progress.consumed < chunk.length) this.#reusable = false
+    return progress.consumed === chunk.length ? chunk : chunk.subarray(0, progress.consumed)
+  }
+
+  #body(chunk: Uint8Array): void {
+    const l = this.#listener
+    if (!l) return
+    switch (this.#state) {
+      case BODY_LENGTH: {
+        const take = Math.min(chunk.length, this.#remaining)
+        if (take < chunk.length) this.#reusable = false
+        this.#remaining -= take
+        l.onResponseBody(take === chunk.length ? chunk : chunk.subarray(0, take))
+        if (this.#remaining === 0) this.#finish()
+        return
+      }
+      case BODY_CHUNK: {
+        const decoder = this.#decoder as ChunkedDecoder
+        if (this.#decodeChunks) {
+          try {
+            const progress = decoder.push(chunk) // payload goes out through onData
+            if (progress.consumed < chunk.length) this.#reusable = false
+          } catch (err) {
+            this.#fail(err as Error, true)
+            return
+          }
+        } else {
+          const piece = this.#takeChunked(chunk)
+          if (!piece) return
+          l.onResponseBody(piece)
+        }
+        if (decoder.done) this.#finish()
+        return
+      }
+      case BODY_UNTIL_CLOSE:
+        l.onResponseBody(chunk)
+    }
+  }
+
+  #finish(): void {
+    const l = this.#listener
+    this.#listener = undefined
+    this.#decoder = undefined
+    if (this.#reusable && this.#state !== CLOSED) {
+      this.#state = IDLE
+      l?.onResponseEnd()
+      this.#home.release(this)
+    } else {
+      this.#state = IDLE // so the close below is not reported as an error
+      l?.onResponseEnd()
+      this.#close()
+    }
+  }
+
+  #fail(err: Error, responseStarted: boolean): void {
+    const l = this.#listener
+    this.#listener = undefined
+    this.#close()
+    l?.onUpstreamError(err, responseStarted)
+  }
+
+  #close(): void {
+    this.#state = CLOSED
+    const s = this.#socket
+    this.#socket = undefined
+    this.#queue = []
+    if (s) s.terminate()
+    this.#home.forget(this)
+  }
+}
+
+const HANDLERS: SocketHandler<UpstreamConnection> = {
+  open(s) {
+    s.data.onOpen(s)
+  },
+  data(s, chunk) {
+    s.data.onData(chunk)
+  },
+  drain(s) {
+    s.data.onDrain()
+  },
+  close(s, err) {
+    s.data.onClose(err)
+  },
+  error(s, err) {
+    s.data.onClose(err)
+  },
+  connectError() {
+    // Reported through the promise returned by Bun.connect.
+  },
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a, 0)
+  out.set(b, a.length)
+  return out
+}

@@ -1,0 +1,288 @@
+import { readdir, readFile, realpath, stat } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import { LineCounter, parseAllDocuments, type Document } from 'yaml'
+import type { ConfigError, ConfigWarning } from './config-error.ts'
+import { FOREIGN_KINDS, lookupKind } from './kinds.ts'
+import { Resources, objectKey, type ObjectMeta, type Resource } from './resources.ts'
+import { checkCelRules } from './cel-rules.ts'
+import { formatFieldPath, validateAgainstSchema } from './schema.ts'
+
+/** LoadResult is what one read of the config directory produced. */
+export interface LoadResult {
+  readonly resources: Resources
+  readonly errors: readonly ConfigError[]
+  readonly warnings: readonly ConfigWarning[]
+  readonly files: readonly string[]
+}
+
+/** LoadOptions carry state that outlives one load. */
+export interface LoadOptions {
+  /**
+   * First-seen times by object key. Objects without `metadata.creationTimestamp` keep the time they
+   * were first seen, so route precedence ("oldest route wins") is stable across reloads.
+   */
+  readonly firstSeen?: Map<string, number>
+  readonly now?: number
+}
+
+// Kubernetes object names are DNS-1123 subdomains.
+const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/
+const MAX_ALIASES = 100
+
+/**
+ * loadResources reads every *.yaml / *.yml file under `dir` (recursively, following symlinks,
+ * skipping dot-files), decodes every document, validates it against its kind's schema and
+ * returns the resources together with every error found. It never stops at the first error.
+ */
+export async function loadResources(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const errors: ConfigError[] = []
+  const warnings: ConfigWarning[] = []
+  const files = await listConfigFiles(dir, errors)
+  const items: Resource[] = []
+  const seenAt = new Map<string, Resource>()
+  const now = options.now ?? Date.now()
+  for (const file of files) {
+    const shown = relative(process.cwd(), file) || file
+    let text: string
+    try {
+      text = await readFile(file, 'utf8')
+    } catch (err) {
+      errors.push({ file: shown, line: 1, column: 1, message: `cannot read file: ${(err as Error).message}` })
+      continue
+    }
+    for (const r of await decodeFile(shown, text, errors, warnings, options.firstSeen, now)) {
+      const key = objectKey(r.kind, r.meta.namespace, r.meta.name)
+      const earlier = seenAt.get(key)
+      if (earlier) {
+        errors.push({
+          file: shown,
+          line: r.source.line,
+          column: 1,
+          object: describeObject(r.kind, r.meta),
+          message: `defined twice: also at ${earlier.source.file}:${earlier.source.line}`,
+        })
+        continue
+      }
+      seenAt.set(key, r)
+      items.push(r)
+    }
+  }
+  errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column))
+  return { resources: new Resources(items), errors, warnings, files }
+}
+
+async function listConfigFiles(dir: string, errors: ConfigError[]): Promise<string[]> {
+  const out: string[] = []
+  const visited = new Set<string>()
+  async function walk(path: string): Promise<void> {
+    let real: string
+    try {
+      real = await realpath(path)
+    } catch (err) {
+      errors.push({ file: path, line: 1, column: 1, message: `cannot read: ${(err as Error).message}` })
+      return
+    }
+    if (visited.has(real)) return
+    visited.add(real)
+    const entries = await readdir(path, { withFileTypes: true })
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    for (const e of entries) {
+      // Hidden entries cover editor swap files and Kubernetes' `..data` ConfigMap mount folders.
+      if (e.name.startsWith('.') || e.name.endsWith('~')) continue
+      const child = join(path, e.name)
+      const info = await stat(child).catch(() => undefined)
+      if (!info) continue
+      if (info.isDirectory()) await walk(child)
+      else if (info.isFile() && /\.ya?ml$/.test(e.name)) out.push(child)
+    }
+  }
+  try {
+    const info = await stat(dir)
+    if (!info.isDirectory()) {
+      errors.push({ file: dir, line: 1, column: 1, message: 'is not a directory' })
+      return out
+    }
+  } catch (err) {
+    errors.push({ file: dir, line: 1, column: 1, message: `cannot read config directory: ${(err as Error).message}` })
+    return out
+  }
+  await walk(dir)
+  return out
+}
+
+async function decodeFile(
+  file: string,
+  text: string,
+  errors: ConfigError[],
+  warnings: ConfigWarning[],
+  firstSeen: Map<string, number> | undefined,
+  now: number
+): Promise<Resource[]> {
+  const lineCounter = new LineCounter()
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  const list = Array.isArray(docs) ? docs : [] // an EmptyStream means a file of comments only
+  const out: Resource[] = []
+  for (const doc of list) {
+    const start = lineCounter.linePos(doc.range[0])
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) {
+        const pos = lineCounter.linePos(e.pos[0])
+        errors.push({ file, line: pos.line, column: pos.col, message: `YAML: ${firstLine(e.message)}` })
+      }
+      continue
+    }
+    if (doc.contents === null) continue // an empty document between two `---`
+    const value = doc.toJS({ maxAliasCount: MAX_ALIASES }) as unknown
+    if (value === null || value === undefined) continue
+    const at = (path: readonly (string | number)[]) => positionOf(doc, lineCounter, path, start)
+    const r = await decodeDocument(file, value, at, errors, warnings, firstSeen, now)
+    if (r) out.push(r)
+  }
+  return out
+}
+
+type PositionOf = (path: readonly (string | number)[]) => { line: number; col: number }
+
+async function decodeDocument(
+  file: string,
+  value: unknown,
+  at: PositionOf,
+  errors: ConfigError[],
+  warnings: ConfigWarning[],
+  firstSeen: Map<string, number> | undefined,
+  now: number
+): Promise<Resource | undefined> {
+  const fail = (path: (string | number)[], message: string, object?: string) => {
+    const pos = at(path)
+    errors.push({ file, line: pos.line, column: pos.col, object, field: path.length ? formatFieldPath(path) : undefined, message })
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    fail([], 'a document must be a map with apiVersion, kind and metadata')
+    return undefined
+  }
+  const doc = value as Record<string, any>
+  const named = typeof doc.metadata?.name === 'string' ? `${String(doc.kind ?? 'object')} ${doc.metadata.name}` : undefined
+  if (typeof doc.apiVersion !== 'string' || doc.apiVersion === '') {
+    fail(['apiVersion'], 'is required', named)
+    return undefined
+  }
+  if (typeof doc.kind !== 'string' || doc.kind === '') {
+    fail(['kind'], 'is required', named)
+    return undefined
+  }
+  const info = lookupKind(doc.apiVersion, doc.kind)
+  if (!info) {
+    const pos = at(['kind'])
+    const foreign = FOREIGN_KINDS.get(`${doc.apiVersion}/${doc.kind}`)
+    warnings.push({
+      file,
+      line: pos.line,
+      message: foreign ?? `${doc.apiVersion} ${doc.kind} is not a kind Weir reads; the document is ignored`,
+    })
+    return undefined
+  }
+  const metadata = doc.metadata
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    fail(['metadata'], 'is required')
+    return undefined
+  }
+  if (typeof metadata.name !== 'string' || metadata.name === '') {
+    fail(['metadata', 'name'], 'is required')
+    return undefined
+  }
+  const name: string = metadata.name
+  const namespace: string = info.namespaced ? (metadata.namespace ?? 'default') : ''
+  const object = `${info.kind} ${namespace ? `${namespace}/` : ''}${name}`
+  let ok = true
+  if (!NAME.test(name) || name.length > 253) {
+    fail(['metadata', 'name'], 'must be a lower-case DNS name (a-z, 0-9, "-" and ".")', object)
+    ok = false
+  }
+  if (info.namespaced && (typeof namespace !== 'string' || !NAME.test(namespace) || namespace.includes('.'))) {
+    fail(['metadata', 'namespace'], 'must be a lower-case DNS label (a-z, 0-9 and "-")', object)
+    ok = false
+  }
+  if (info.schema) {
+    const sensitive = info.kind === 'Secret'
+    for (const issue of await validateAgainstSchema(info.schema, doc, sensitive)) {
+      fail([...issue.path], issue.message, object)
+      ok = false
+    }
+  }
+  if (ok) {
+    for (const issue of checkCelRules(info.kind, doc)) {
+      fail([...issue.path], issue.message, object)
+      ok = false
+    }
+  }
+  if (!ok) return undefined
+  const meta = normaliseMeta(info.kind, name, namespace, metadata, firstSeen, now)
+  const pos = at([])
+  if (info.alias) warnings.push({ file, line: pos.line, message: `${object}: ${info.alias}` })
+  return {
+    kind: info.kind,
+    writtenKind: doc.kind,
+    apiVersion: doc.apiVersion,
+    meta,
+    body: doc,
+    source: { file, line: pos.line },
+    ...(info.alias ? { alias: info.alias } : {}),
+  }
+}
+
+function normaliseMeta(
+  kind: string,
+  name: string,
+  namespace: string,
+  metadata: Record<string, any>,
+  firstSeen: Map<string, number> | undefined,
+  now: number
+): ObjectMeta {
+  const key = objectKey(kind, namespace, name)
+  const stamped = typeof metadata.creationTimestamp === 'string' ? Date.parse(metadata.creationTimestamp) : NaN
+  let createdAt = Number.isFinite(stamped) ? stamped : firstSeen?.get(key)
+  if (createdAt === undefined) createdAt = now
+  firstSeen?.set(key, createdAt)
+  const generation = metadata.generation
+  return {
+    name,
+    namespace,
+    generation: Number.isInteger(generation) && generation > 0 ? generation : 1,
+    labels: stringMap(metadata.labels),
+    annotations: stringMap(metadata.annotations),
+    createdAt,
+  }
+}
+
+function stringMap(v: unknown): Record<string, string> {
+  if (typeof v !== 'object' || v === null) return {}
+  const out: Record<string, string> = {}
+  for (const [k, val] of Object.entries(v)) out[k] = String(val)
+  return out
+}
+
+/**
+ * positionOf finds the line of a field: the node itself when it exists, else the closest parent
+ * (a missing required field is reported where its parent map starts).
+ */
+function positionOf(
+  doc: Document,
+  lineCounter: LineCounter,
+  path: readonly (string | number)[],
+  fallback: { line: number; col: number }
+): { line: number; col: number } {
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined
+    if (node && node.range) return lineCounter.linePos(node.range[0])
+  }
+  return fallback
+}
+
+function describeObject(kind: string, meta: ObjectMeta): string {
+  return `${kind} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name}`
+}
+
+function firstLine(s: string): string {
+  const i = s.indexOf('\n')
+  return i === -1 ? s : s.slice(0, i)
+}

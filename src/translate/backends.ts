@@ -1,0 +1,132 @@
+import type { BackendModel, EndpointModel } from '../model.ts'
+import type { Resource } from '../resources/resources.ts'
+import type { TranslateContext } from './context.ts'
+import { referenceAllowed } from './references.ts'
+import { StatusError } from './status.ts'
+
+/** BackendRef is an HTTPRoute `backendRefs[]` entry as written. */
+export interface BackendRef {
+  group?: string
+  kind?: string
+  name: string
+  namespace?: string
+  port?: number
+  weight?: number
+  filters?: unknown[]
+}
+
+interface ServicePort {
+  name?: string
+  port: number
+  targetPort?: number | string
+  appProtocol?: string
+}
+
+interface EndpointSliceBody {
+  addressType?: string
+  endpoints?: { addresses?: string[]; conditions?: { ready?: boolean } }[]
+  ports?: { name?: string; port?: number }[]
+}
+
+/** Application protocols a Service port may declare that Weir speaks to today. */
+const SUPPORTED_APP_PROTOCOLS = new Set(['http', 'kubernetes.io/http', 'kubernetes.io/ws'])
+
+/** BackendResolution is a backendRef turned into a weighted backend, plus the error to report. */
+export interface BackendResolution {
+  readonly backend: BackendModel
+  readonly error?: StatusError
+}
+
+/**
+ * resolveBackendRef turns a backendRef into a BackendModel (HTTPBackendRef rules): only core
+ * Services (InvalidKind otherwise), cross-namespace refs need a ReferenceGrant
+ * (RefNotPermitted), the Service and its port must exist (BackendNotFound) and speak a protocol
+ * Weir can forward (UnsupportedProtocol). An unusable ref still yields a backend, with a 500
+ * failure, so its share of the traffic fails and the rest of the rule keeps working.
+ */
+export function resolveBackendRef(ctx: TranslateContext, route: Resource, ref: BackendRef): BackendResolution {
+  const group = ref.group ?? ''
+  const kind = ref.kind ?? 'Service'
+  const namespace = ref.namespace ?? route.meta.namespace
+  const weight = ref.weight ?? 1
+  const key = `${kind}/${namespace}/${ref.name}:${ref.port ?? ''}`
+  const fail = (reason: string, message: string): BackendResolution => ({
+    backend: { key, weight, endpoints: [], failure: { status: 500, message } },
+    error: new StatusError('ResolvedRefs', reason, message),
+  })
+  if (group !== '' || kind !== 'Service') {
+    return fail('InvalidKind', `backendRef ${group ? `${group}/` : ''}${kind} ${ref.name} is not a supported kind: use a core Service`)
+  }
+  const allowed = referenceAllowed(
+    ctx.resources,
+    { group: 'gateway.networking.k8s.io', kind: route.kind, namespace: route.meta.namespace },
+    { group: '', kind: 'Service', namespace, name: ref.name }
+  )
+  if (!allowed) {
+    return fail('RefNotPermitted', `Service ${namespace}/${ref.name} is in another namespace and no ReferenceGrant allows it`)
+  }
+  const service = ctx.resources.get<{ spec?: { ports?: ServicePort[] } }>('Service', namespace, ref.name)
+  if (!service) return fail('BackendNotFound', `Service ${namespace}/${ref.name} not found`)
+  if (ref.port === undefined) return fail('BackendNotFound', `backendRef to Service ${namespace}/${ref.name} needs a port`)
+  const port = (service.body.spec?.ports ?? []).find((p) => p.port === ref.port)
+  if (!port) return fail('BackendNotFound', `Service ${namespace}/${ref.name} has no port ${ref.port}`)
+  if (port.appProtocol !== undefined && !SUPPORTED_APP_PROTOCOLS.has(port.appProtocol.toLowerCase())) {
+    return fail(
+      'UnsupportedProtocol',
+      `Service ${namespace}/${ref.name} port ${ref.port} has appProtocol ${port.appProtocol}, which Weir cannot forward to yet`
+    )
+  }
+  return { backend: { key, weight, endpoints: serviceEndpoints(ctx, namespace, ref.name, port) } }
+}
+
+/**
+ * serviceEndpoints lists the ready addresses of a Service port from its EndpointSlices (label
+ * `kubernetes.io/service-name`): the slice port named like the Service port, or, for an unnamed
+ * Service port, the unnamed slice port or the one numbered like targetPort (a slice without ports
+ * uses the numeric targetPort, else the Service port). An endpoint whose
+ * `ready` condition is false is left out; an absent condition counts as ready, as in Kubernetes.
+ */
+export function serviceEndpoints(
+  ctx: TranslateContext,
+  namespace: string,
+  service: string,
+  port: ServicePort
+): EndpointModel[] {
+  const out: EndpointModel[] = []
+  const seen = new Set<string>()
+  for (const slice of ctx.resources.list<EndpointSliceBody>('EndpointSlice')) {
+    if (slice.meta.namespace !== namespace) continue
+    if (slice.meta.labels['kubernetes.io/service-name'] !== service) continue
+    const slicePort = matchSlicePort(slice.body.ports, port)
+    if (slicePort === undefined) continue
+    for (const e of slice.body.endpoints ?? []) {
+      if (e.conditions?.ready === false) continue
+      for (const address of e.addresses ?? []) {
+        const id = `${address}:${slicePort}`
+        if (seen.has(id)) continue
+        seen.add(id)
+        out.push({ address, port: slicePort })
+      }
+    }
+  }
+  return out
+}
+
+function matchSlicePort(
+  ports: readonly { name?: string; port?: number }[] | undefined,
+  servicePort: ServicePort
+): number | undefined {
+  // A slice that lists no ports serves the Service port's target (or the port itself): this keeps
+  // hand-written slices for local model servers short.
+  if (!ports || ports.length === 0) {
+    return typeof servicePort.targetPort === 'number' ? servicePort.targetPort : servicePort.port
+  }
+  const name = servicePort.name ?? ''
+  const byName = ports.find((p) => (p.name ?? '') === name && p.port !== undefined)
+  if (byName) return byName.port
+  if (typeof servicePort.targetPort === 'number') {
+    const byNumber = ports.find((p) => p.port === servicePort.targetPort)
+    if (byNumber) return byNumber.port
+  }
+  return undefined
+}

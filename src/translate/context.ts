@@ -1,0 +1,164 @@
+import type { Certificate, RouteModel } from '../model.ts'
+import type { Resource, Resources } from '../resources/resources.ts'
+import { selectorMatches, type LabelSelector } from './label-selector.ts'
+import { Conditions } from './status.ts'
+
+/** TranslateOptions are the CLI settings that change translation. */
+export interface TranslateOptions {
+  /** Only GatewayClasses with this controllerName are owned; undefined owns every class. */
+  readonly controllerName?: string
+  /** The address listeners bind to when their Gateway has no `spec.addresses`. */
+  readonly bindAddress: string
+}
+
+/** DEFAULT_CONTROLLER_NAME is reported where no owning GatewayClass names a controller. */
+export const DEFAULT_CONTROLLER_NAME = 'weir.dev/gateway-controller'
+
+/** GATEWAY_GROUP is the Gateway API group. */
+export const GATEWAY_GROUP = 'gateway.networking.k8s.io'
+
+/** RouteGroupKind is a route kind a listener may accept. */
+export interface RouteGroupKind {
+  readonly group: string
+  readonly kind: string
+}
+
+/** GatewayClassContext wraps a GatewayClass with its status while translating. */
+export class GatewayClassContext {
+  readonly conditions: Conditions
+  constructor(
+    readonly resource: Resource,
+    readonly controllerName: string
+  ) {
+    this.conditions = new Conditions(resource.meta.generation)
+  }
+
+  /** accepted tells whether the class was accepted, so its Gateways may be served. */
+  get accepted(): boolean {
+    return this.conditions.isTrue('Accepted')
+  }
+}
+
+/** GatewayContext wraps a Gateway with its listeners and status while translating. */
+export class GatewayContext {
+  readonly conditions: Conditions
+  readonly listeners: ListenerContext[] = []
+  /** IP addresses the listeners bind to. */
+  addresses: string[] = []
+  constructor(
+    readonly resource: Resource,
+    /** Undefined when the Gateway names a class that does not exist. */
+    readonly gatewayClass: GatewayClassContext | undefined
+  ) {
+    this.conditions = new Conditions(resource.meta.generation)
+  }
+
+  get namespace(): string {
+    return this.resource.meta.namespace
+  }
+
+  get name(): string {
+    return this.resource.meta.name
+  }
+
+  /** controllerName is what route parent status reports for this Gateway. */
+  get controllerName(): string {
+    return this.gatewayClass?.controllerName ?? DEFAULT_CONTROLLER_NAME
+  }
+}
+
+/** ListenerSpec is the part of a Gateway listener that translation reads. */
+export interface ListenerSpec {
+  name: string
+  port: number
+  protocol: string
+  hostname?: string
+  tls?: {
+    mode?: string
+    certificateRefs?: { group?: string; kind?: string; name: string; namespace?: string }[]
+  }
+  allowedRoutes?: {
+    namespaces?: { from?: string; selector?: LabelSelector }
+    kinds?: { group?: string; kind: string }[]
+  }
+}
+
+/**
+ * ListenerContext wraps one Gateway listener (EG ListenerContext): it owns the listener's status
+ * and answers the attachment questions (allowed kinds and namespaces) for routes.
+ */
+export class ListenerContext {
+  readonly conditions: Conditions
+  supportedKinds: RouteGroupKind[] = []
+  attachedRoutes = 0
+  certificates: Certificate[] = []
+  readonly routes: RouteModel[] = []
+  /** Set when the listener can carry traffic once bound (accepted, refs usable). */
+  servable = false
+
+  constructor(
+    readonly gateway: GatewayContext,
+    readonly spec: ListenerSpec
+  ) {
+    this.conditions = new Conditions(gateway.resource.meta.generation)
+  }
+
+  get name(): string {
+    return this.spec.name
+  }
+
+  get port(): number {
+    return this.spec.port
+  }
+
+  get protocol(): string {
+    return this.spec.protocol
+  }
+
+  get hostname(): string | undefined {
+    return this.spec.hostname === '' ? undefined : this.spec.hostname
+  }
+
+  /** key is `namespace/gateway/listener`. */
+  get key(): string {
+    return `${this.gateway.namespace}/${this.gateway.name}/${this.name}`
+  }
+
+  /** allowsKind tells whether a route kind is in the listener's supportedKinds. */
+  allowsKind(group: string, kind: string): boolean {
+    return this.supportedKinds.some((k) => k.group === group && k.kind === kind)
+  }
+
+  /** allowsNamespace applies `allowedRoutes.namespaces` (default: the Gateway's own namespace). */
+  allowsNamespace(namespace: string, resources: Resources): boolean {
+    const from = this.spec.allowedRoutes?.namespaces?.from ?? 'Same'
+    switch (from) {
+      case 'All':
+        return true
+      case 'Same':
+        return namespace === this.gateway.namespace
+      case 'Selector': {
+        const selector = this.spec.allowedRoutes?.namespaces?.selector
+        if (!selector) return false
+        return selectorMatches(selector, resources.namespaceLabels(namespace))
+      }
+      default:
+        return false
+    }
+  }
+}
+
+/** TranslateContext is the shared state of one translation run. */
+export class TranslateContext {
+  readonly gatewayClasses = new Map<string, GatewayClassContext>()
+  readonly gateways: GatewayContext[] = []
+  constructor(
+    readonly resources: Resources,
+    readonly options: TranslateOptions
+  ) {}
+
+  /** findGateway returns the owned Gateway with this namespace and name. */
+  findGateway(namespace: string, name: string): GatewayContext | undefined {
+    return this.gateways.find((g) => g.namespace === namespace && g.name === name)
+  }
+}

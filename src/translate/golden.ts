@@ -1,0 +1,68 @@
+import { mkdtemp, rm, copyFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
+import { formatConfigError } from '../resources/config-error.ts'
+import { loadResources } from '../resources/load.ts'
+import type { BackendModel, Model, RouteModel } from '../model.ts'
+import { translate } from './translate.ts'
+
+/** FIXED_NOW makes first-seen times equal for every object, so precedence ties break by name. */
+const FIXED_NOW = Date.parse('2026-01-01T00:00:00Z')
+
+/**
+ * goldenOutput loads one multi-document YAML file, translates it and returns what a golden file
+ * holds: config errors (if the file cannot be loaded), else every resource's status and a
+ * readable summary of the model. No timestamps, every list in a stable order.
+ */
+export async function goldenOutput(file: string): Promise<unknown> {
+  const dir = await mkdtemp(join(tmpdir(), 'weir-golden-'))
+  try {
+    await copyFile(file, join(dir, basename(file)))
+    const loaded = await loadResources(dir, { now: FIXED_NOW })
+    if (loaded.errors.length > 0) {
+      return { errors: loaded.errors.map((e) => formatConfigError({ ...e, file: basename(file) })) }
+    }
+    const { model, status } = translate(loaded.resources, { bindAddress: '0.0.0.0' })
+    const warnings = loaded.warnings.map((w) => `${w.line}: ${w.message}`)
+    return {
+      ...(warnings.length > 0 ? { warnings } : {}),
+      status: [...status.values()].map((s) => ({ kind: s.kind, name: s.metadata.namespace ? `${s.metadata.namespace}/${s.metadata.name}` : s.metadata.name, status: s.status })),
+      model: summariseModel(model),
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+function summariseModel(model: Model): unknown {
+  return model.sockets.map((s) => ({
+    socket: `${s.protocol} ${s.key}`,
+    listeners: s.listeners.map((l) => ({
+      listener: l.key,
+      ...(l.hostname ? { hostname: l.hostname } : {}),
+      ...(l.tls ? { certificates: l.tls.certificates.map((c) => c.secret) } : {}),
+      routes: l.routes.map(summariseRoute),
+    })),
+  }))
+}
+
+function summariseRoute(r: RouteModel): string {
+  const m = r.match
+  const parts = [`${r.hostname} ${m.path.type} ${m.path.value}`]
+  if (m.method) parts.push(`method=${m.method}`)
+  for (const h of m.headers) parts.push(`header ${h.name}${h.type === 'Exact' ? '=' : '~'}${h.value}`)
+  for (const q of m.queryParams) parts.push(`query ${q.name}${q.type === 'Exact' ? '=' : '~'}${q.value}`)
+  const action =
+    r.action.kind === 'respond'
+      ? `respond ${r.action.status}`
+      : `forward ${r.action.backends.map(summariseBackend).join(', ')}`
+  const timeouts = Object.entries(r.timeouts)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${v}ms`)
+  return `${r.name}: ${parts.join(' ')} -> ${action}${timeouts.length ? ` (${timeouts.join(' ')})` : ''}`
+}
+
+function summariseBackend(b: BackendModel): string {
+  if (b.failure) return `${b.key}*${b.weight}=${b.failure.status}`
+  return `${b.key}*${b.weight}[${b.endpoints.map((e) => `${e.address}:${e.port}`).join(' ')}]`
+}
