@@ -1,0 +1,14 @@
+import { createServer } from 'node:net'
+
+/** A TCP port on 127.0.0.1 that was free a moment ago, for tests that must not clash with a run. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen({ host: '127.0.0.1', port: 0 }, () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address !== null ? address.port : 0
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port assigned'))))
+    })
+  })
+}
