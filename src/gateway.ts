@@ -121,7 +121,7 @@ export class Gateway {
       ...(this.#options.controllerName !== undefined ? { controllerName: this.#options.controllerName } : {}),
     })
     const generation = this.#generation + 1
-    const snapshot = compile(model, { endpoints: this.#endpoints, upstreams: this.#upstreams, deadlines }, generation)
+    const snapshot = compile(model, { endpoints: this.#endpoints, upstreams: this.#upstreams, deadlines, metrics: this.metrics }, generation)
     const failures = this.#stopped ? [] : await this.#manager.apply(snapshot)
     for (const f of failures) this.#log.error({ socket: f.socketKey }, `cannot listen: ${f.message}`)
     this.#snapshot = snapshot

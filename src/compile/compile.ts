@@ -1,3 +1,4 @@
+import type { Metrics } from '../admin/metrics.ts'
 import type { EndpointRegistry } from '../balancer/endpoint.ts'
 import { Pool } from '../balancer/pool.ts'
 import { DEFAULT_PICKER, PICKERS } from '../balancer/registry.ts'
@@ -13,6 +14,7 @@ import { SocketTable, type CompiledListener } from './socket-table.ts'
 /** CompileRuntime is the long-lived state compiled tables refer to. */
 export interface CompileRuntime extends ProxyRuntime {
   readonly endpoints: EndpointRegistry
+  readonly metrics: Metrics
 }
 
 /** Snapshot is one generation of compiled tables, keyed by socket (`address:port`). Never mutated. */
@@ -47,7 +49,7 @@ function compileListener(
   backendCache: Map<BackendModel, CompiledBackend>
 ): CompiledListener {
   const routes = l.routes.map((r) => compileRoute(r, l.key, rt, endpointKeys, backendCache))
-  return { key: l.key, hostname: l.hostname, tls: l.tls, routes: new RouteTable(routes) }
+  return { key: l.key, hostname: l.hostname, tls: l.tls, routes: new RouteTable(routes), unmatched: rt.metrics.statsFor(l.key, '') }
 }
 
 function compileRoute(
@@ -61,6 +63,7 @@ function compileRoute(
     name: r.name,
     listener,
     hostname: r.hostname,
+    stats: rt.metrics.statsFor(listener, r.name),
     matches: compileMatch(r.match),
     handle: compileAction(r, rt, endpointKeys, backendCache),
   }

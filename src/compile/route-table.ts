@@ -1,3 +1,4 @@
+import type { RouteStats } from '../admin/metrics.ts'
 import type { Exchange } from '../listeners/exchange.ts'
 import { ANY_HOST, hostMatchesWildcard, isWildcard } from '../translate/hostnames.ts'
 import { HostIndex } from './host-index.ts'
@@ -8,6 +9,7 @@ export interface CompiledRoute {
   readonly name: string
   readonly listener: string
   readonly hostname: string
+  readonly stats: RouteStats
   readonly matches: RequestPredicate
   /** handle answers the exchange (forward, respond, ...); the chain is composed at compile time. */
   readonly handle: (ex: Exchange) => void

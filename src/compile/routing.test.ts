@@ -7,6 +7,7 @@ import { parse } from 'yaml'
 import { EndpointRegistry } from '../balancer/endpoint.ts'
 import type { Downstream } from '../listeners/downstream.ts'
 import { Exchange } from '../listeners/exchange.ts'
+import { Metrics } from '../admin/metrics.ts'
 import { Deadlines } from '../proxy/deadlines.ts'
 import { UpstreamPool } from '../proxy/upstream-pool.ts'
 import { loadResources } from '../resources/load.ts'
@@ -49,7 +50,7 @@ async function compileCase(resources: string): Promise<Snapshot> {
     const loaded = await loadResources(tmp, { now: Date.parse('2026-01-01T00:00:00Z') })
     if (loaded.errors.length > 0) throw new Error(loaded.errors.map((e) => e.message).join('\n'))
     const { model } = translate(loaded.resources, { bindAddress: '0.0.0.0' })
-    return compile(model, { endpoints: new EndpointRegistry(), upstreams: new UpstreamPool(), deadlines: new Deadlines() }, 1)
+    return compile(model, { endpoints: new EndpointRegistry(), upstreams: new UpstreamPool(), deadlines: new Deadlines(), metrics: new Metrics() }, 1)
   } finally {
     await rm(tmp, { recursive: true, force: true })
   }

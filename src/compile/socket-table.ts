@@ -1,3 +1,4 @@
+import type { RouteStats } from '../admin/metrics.ts'
 import type { Exchange } from '../listeners/exchange.ts'
 import type { HttpHandler } from '../listeners/http-handler.ts'
 import type { ListenerTls, SocketProtocol } from '../model.ts'
@@ -11,6 +12,8 @@ export interface CompiledListener {
   readonly hostname: string | undefined
   readonly tls: ListenerTls | undefined
   readonly routes: RouteTable
+  /** Counts requests this listener took that no route matched. */
+  readonly unmatched: RouteStats
 }
 
 /**
@@ -60,8 +63,12 @@ export class SocketTable implements HttpHandler {
     if (listener === undefined) return 404
     ex.listener = listener.key
     const route = listener.routes.route(ex)
-    if (route === undefined) return 404
+    if (route === undefined) {
+      ex.stats = listener.unmatched
+      return 404
+    }
     ex.route = route
+    ex.stats = route.stats
     return route
   }
 }

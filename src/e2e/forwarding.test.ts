@@ -221,6 +221,22 @@ describe('connections', () => {
     expect(statusCodes(r.text)).toEqual([201, 404, 202])
   })
 
+  test('Expect: 100-continue gets 100 Continue once the request is forwarded', async () => {
+    const r = await rawExchange(port, 'POST /a/expect HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n', 300)
+    expect(r.text.startsWith('HTTP/1.1 100 Continue\r\n\r\n')).toBe(true)
+  })
+
+  test('Expect: 100-continue to a path with no route gets 404 and the connection closes', async () => {
+    const r = await rawExchange(port, 'POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n', 2000)
+    expect(statusCodes(r.text)).toEqual([404])
+    expect(r.closed).toBe(true)
+  })
+
+  test('the body of a request answered without forwarding is skipped, and the next request is served', async () => {
+    const r = await rawExchange(port, 'POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello worldGET /a/status/203 HTTP/1.1\r\nHost: x\r\n\r\n')
+    expect(statusCodes(r.text)).toEqual([404, 203])
+  })
+
   test('Connection: close is honoured', async () => {
     const r = await rawExchange(port, 'GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 2000)
     expect(statusCodes(r.text)).toEqual([200])

@@ -9,11 +9,22 @@ export interface Downstream {
   /** The request body, or undefined when the request has none. */
   readonly requestBody: RequestBody | undefined
   /**
-   * sendHead starts the response. `headers` are flat lower-cased pairs without framing or
-   * hop-by-hop fields; `firstBody` lets a small response leave in one write. It returns false
-   * when the client is slow (wait for `onWritable`).
+   * sendHead starts the response. `headers` are flat lower-cased pairs; framing fields
+   * (Content-Length, Transfer-Encoding), hop-by-hop fields and the fields named in `dropTokens`
+   * are skipped as they are written, so an upstream's header list can be passed as it is.
+   * `first[firstStart, firstEnd)` are body bytes that leave in the same write as the head. It
+   * returns false when the client is slow (wait for `onWritable`).
    */
-  sendHead(status: number, reason: string, headers: readonly string[], body: ResponseBodyMode, firstBody?: Uint8Array): boolean
+  sendHead(
+    status: number,
+    reason: string,
+    headers: readonly string[],
+    dropTokens: readonly string[],
+    body: ResponseBodyMode,
+    first?: Uint8Array,
+    firstStart?: number,
+    firstEnd?: number
+  ): boolean
   /** sendBody passes response bytes on; false means wait for `onWritable`. */
   sendBody(chunk: Uint8Array): boolean
   /** endBody completes the response. */

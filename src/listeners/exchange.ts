@@ -1,3 +1,4 @@
+import type { RouteStats } from '../admin/metrics.ts'
 import type { Downstream } from './downstream.ts'
 
 /** ExchangeRoute is what the access log and metrics need to know about the matched route. */
@@ -19,6 +20,8 @@ export class Exchange {
   route: ExchangeRoute | undefined = undefined
   /** The listener (namespace/gateway/listener) that took the request. */
   listener = ''
+  /** Where the request is counted; set by routing (the route's, or its listener's for a 404). */
+  stats: RouteStats | undefined = undefined
   status = 0
   /** `address:port` of the upstream endpoint that answered, if any. */
   upstream = ''

@@ -1,5 +1,6 @@
 import { LAST_CHUNK, encodeChunkHeader } from '../http1/chunked.ts'
 import { parseRequestHead, type RequestHead } from '../http1/request-head.ts'
+import { isHopByHop } from '../proxy/hop-by-hop.ts'
 import { statusText } from '../proxy/status-text.ts'
 import type { Downstream, RequestBody, ResponseBodyMode } from './downstream.ts'
 import { Exchange } from './exchange.ts'
@@ -15,10 +16,7 @@ const MAX_HEAD_BYTES = 32 * 1024
 const DISCARD_LIMIT = 1024 * 1024
 /** KEEPALIVE_TIMEOUT_S closes a connection idle between requests (nginx keepalive_timeout 75s). */
 const KEEPALIVE_TIMEOUT_S = 75
-/** First body bytes up to this size leave in the same write as the head (one syscall). */
-const COALESCE_LIMIT = 32 * 1024
 
-const NON_ASCII = /[^\x00-\x7f]/
 const CRLF = '\r\n'
 const CRLF_BYTES = new Uint8Array([0x0d, 0x0a])
 const CONTINUE_100 = 'HTTP/1.1 100 Continue\r\n\r\n'
@@ -53,6 +51,8 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
   #headersSent = false
   #responseDone = false
   #inputPaused = false
+  #lastHostRaw = ''
+  #lastHost = ''
   onWritable: (() => void) | undefined = undefined
   onClientGone: (() => void) | undefined = undefined
 
@@ -132,12 +132,25 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
     return this.#headersSent
   }
 
-  sendHead(status: number, reason: string, headers: readonly string[], body: ResponseBodyMode, firstBody?: Uint8Array): boolean {
+  sendHead(
+    status: number,
+    reason: string,
+    headers: readonly string[],
+    dropTokens: readonly string[],
+    body: ResponseBodyMode,
+    first?: Uint8Array,
+    firstStart = 0,
+    firstEnd = first ? first.length : 0
+  ): boolean {
     if (this.#closed || this.#headersSent) return false
     this.#headersSent = true
     if (this.#host.draining) this.#keepAlive = false
-    let head = `HTTP/1.1 ${status} ${reason}${CRLF}`
-    for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}${CRLF}`
+    let head = statusLine(status, reason)
+    for (let i = 0; i < headers.length; i += 2) {
+      const name = headers[i] as string
+      if (name === 'content-length' || isHopByHop(name, dropTokens)) continue
+      head += `${name}: ${headers[i + 1]}${CRLF}`
+    }
     const noBody = this.#isHeadRequest || status === 204 || status === 304 || status < 200
     switch (body.kind) {
       case 'length':
@@ -165,15 +178,11 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
     if (!this.#keepAlive) head += `connection: close${CRLF}`
     else if (this.#http10) head += `connection: keep-alive${CRLF}`
     head += CRLF
-    if (firstBody && firstBody.length > 0 && !noBody) {
-      if (this.#frame === FRAME_ENCODE_CHUNKED) {
-        return this.#t.write(head) && this.sendBody(firstBody)
-      }
-      if (firstBody.length <= COALESCE_LIMIT) return this.#t.write(joinHead(head, firstBody))
-      this.#t.write(headBytes(head))
-      return this.#t.write(firstBody)
+    if (!first || firstEnd <= firstStart || noBody) return this.#t.writeHead(head)
+    if (this.#frame === FRAME_ENCODE_CHUNKED) {
+      return this.#t.writeHead(head) && this.sendBody(first.subarray(firstStart, firstEnd))
     }
-    return this.#t.write(headBytes(head))
+    return this.#t.writeHead(head, first, firstStart, firstEnd)
   }
 
   sendBody(chunk: Uint8Array): boolean {
@@ -198,7 +207,7 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
     if (this.#closed || this.#headersSent) return
     const bytes = Buffer.from(body, 'utf8')
     const all = [...headers, 'date', httpDate(), 'content-type', 'text/plain; charset=utf-8']
-    this.sendHead(status, statusText(status), all, { kind: 'length', length: bytes.length }, bytes)
+    this.sendHead(status, statusText(status), all, NO_TOKENS, { kind: 'length', length: bytes.length }, bytes)
     this.#responseComplete()
   }
 
@@ -225,7 +234,7 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
 
   bodyStarted(): void {
     const head = this.#head
-    if (head?.expectContinue && !this.#headersSent && head.minorVersion === 1) this.#t.write(CONTINUE_100)
+    if (head?.expectContinue && !this.#headersSent && head.minorVersion === 1) this.#t.writeHead(CONTINUE_100)
   }
 
   bodyFailed(err: Error): void {
@@ -286,7 +295,7 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
       head.method,
       target.path,
       target.rawQuery,
-      target.host ?? normaliseHost(head.host),
+      target.host ?? this.#routingHost(head.host),
       target.authority ?? head.host,
       head.headers,
       head.connectionTokens,
@@ -298,12 +307,27 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
     this.#host.handler.handle(ex, this.#t.serverName)
   }
 
+  /** routingHost normalises a Host value, remembering the last one: clients repeat it. */
+  #routingHost(raw: string): string {
+    if (raw !== this.#lastHostRaw) {
+      this.#lastHostRaw = raw
+      this.#lastHost = normaliseHost(raw)
+    }
+    return this.#lastHost
+  }
+
   #responseComplete(): void {
     this.#responseDone = true
     this.onWritable = undefined
     this.onClientGone = undefined
     const body = this.#body
-    if (body && !body.complete && !body.discard(DISCARD_LIMIT)) this.#keepAlive = false
+    if (body && !body.complete) {
+      // A client that asked for 100 Continue and never got it may not send its body at all, so
+      // waiting for it would stall the connection: close instead. Otherwise read and drop it.
+      const awaitingContinue = this.#head?.expectContinue === true && !body.started
+      if (awaitingContinue || !body.discard(DISCARD_LIMIT)) this.#keepAlive = false
+      else this.resumeInput()
+    }
     if (!this.#keepAlive) {
       this.#ending = true
       this.#t.end()
@@ -323,6 +347,19 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
   }
 }
 
+const NO_TOKENS: readonly string[] = []
+
+/** STATUS_LINES caches the status lines of the common statuses with their standard reasons. */
+const STATUS_LINES = new Map<number, string>()
+
+function statusLine(status: number, reason: string): string {
+  const standard = statusText(status)
+  if (reason !== standard) return `HTTP/1.1 ${status} ${reason}${CRLF}`
+  let line = STATUS_LINES.get(status)
+  if (line === undefined) STATUS_LINES.set(status, (line = `HTTP/1.1 ${status} ${standard}${CRLF}`))
+  return line
+}
+
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length)
   out.set(a, 0)
@@ -330,14 +367,3 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out
 }
 
-/** headBytes passes an ASCII head as a string (no copy) and anything else as latin1 bytes. */
-function headBytes(head: string): string | Uint8Array {
-  return NON_ASCII.test(head) ? Buffer.from(head, 'latin1') : head
-}
-
-function joinHead(head: string, body: Uint8Array): Uint8Array {
-  const out = Buffer.allocUnsafe(head.length + body.length)
-  out.write(head, 0, 'latin1')
-  out.set(body, head.length)
-  return out
-}

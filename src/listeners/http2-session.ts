@@ -1,5 +1,6 @@
 import http2 from 'node:http2'
 import type { TLSSocket } from 'node:tls'
+import { isHopByHop } from '../proxy/hop-by-hop.ts'
 import { statusText } from '../proxy/status-text.ts'
 import type { BodySink, Downstream, RequestBody, ResponseBodyMode } from './downstream.ts'
 import { Exchange } from './exchange.ts'
@@ -106,12 +107,22 @@ class Http2StreamDownstream implements Downstream {
     return this.#stream.headersSent
   }
 
-  sendHead(status: number, _reason: string, headers: readonly string[], body: ResponseBodyMode, firstBody?: Uint8Array): boolean {
+  sendHead(
+    status: number,
+    _reason: string,
+    headers: readonly string[],
+    dropTokens: readonly string[],
+    body: ResponseBodyMode,
+    first?: Uint8Array,
+    firstStart = 0,
+    firstEnd = first ? first.length : 0
+  ): boolean {
     const stream = this.#stream
     if (stream.destroyed || stream.headersSent) return false
     const out: http2.OutgoingHttpHeaders = { ':status': status }
     for (let i = 0; i < headers.length; i += 2) {
       const name = headers[i] as string
+      if (name === 'content-length' || isHopByHop(name, dropTokens)) continue
       const value = headers[i + 1] as string
       const prev = out[name]
       if (prev === undefined) out[name] = value
@@ -121,7 +132,7 @@ class Http2StreamDownstream implements Downstream {
     const endStream = body.kind === 'none' || this.#isHead || status === 204 || status === 304
     stream.respond(out, { endStream })
     if (endStream) this.#done = true
-    if (firstBody && firstBody.length > 0 && !endStream) return stream.write(firstBody)
+    if (first && firstEnd > firstStart && !endStream) return stream.write(first.subarray(firstStart, firstEnd))
     return true
   }
 
@@ -140,7 +151,7 @@ class Http2StreamDownstream implements Downstream {
     if (this.#stream.destroyed || this.#stream.headersSent) return
     const bytes = Buffer.from(body, 'utf8')
     const all = [...headers, 'date', httpDate(), 'content-type', 'text/plain; charset=utf-8']
-    this.sendHead(status, statusText(status), all, { kind: 'length', length: bytes.length }, bytes)
+    this.sendHead(status, statusText(status), all, NO_TOKENS, { kind: 'length', length: bytes.length }, bytes)
     this.endBody()
   }
 

@@ -12,6 +12,11 @@ export interface Transport {
    * must be ASCII (HTTP heads are; callers pass bytes when a header holds other octets).
    */
   write(data: Uint8Array | string): boolean
+  /**
+   * writeHead writes a head (a latin1 string) and optionally the first body bytes
+   * `body[start, end)` in a single write.
+   */
+  writeHead(head: string, body?: Uint8Array, start?: number, end?: number): boolean
   /** end flushes what is queued, then closes the write side. */
   end(): void
   /** destroy closes at once, dropping queued bytes. */
@@ -32,6 +37,13 @@ export interface TransportEvents {
   onDrain(): void
   onClose(): void
 }
+
+/**
+ * SCRATCH assembles head and body for one write. Bun's socket write is synchronous (it copies into
+ * the kernel or reports how much it took), so one buffer serves every connection, and the only
+ * copy made per response is into it.
+ */
+const SCRATCH = Buffer.allocUnsafe(64 * 1024)
 
 /**
  * BunSocketTransport adapts a Bun TCP socket. Bun's `write` is unbuffered and may take only part
@@ -64,6 +76,21 @@ export class BunSocketTransport implements Transport {
     if (written < 0) return false // closed; the close callback follows
     const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data
     this.#queue.push(bytes.subarray(written))
+    return false
+  }
+
+  writeHead(head: string, body?: Uint8Array, start = 0, end = body ? body.length : 0): boolean {
+    const total = head.length + (end - start)
+    if (this.#queue.length > 0 || total > SCRATCH.length) {
+      this.write(Buffer.from(head, 'latin1'))
+      return body && end > start ? this.write(body.subarray(start, end)) : this.#queue.length === 0
+    }
+    SCRATCH.write(head, 0, 'latin1')
+    if (body && end > start) Buffer.prototype.copy.call(body, SCRATCH, head.length, start, end)
+    const written = this.#socket.write(SCRATCH, 0, total)
+    if (written === total) return true
+    if (written < 0) return false
+    this.#queue.push(Buffer.from(SCRATCH.subarray(written, total)))
     return false
   }
 
@@ -128,6 +155,15 @@ export class NodeSocketTransport implements Transport {
   write(data: Uint8Array | string): boolean {
     if (this.#socket.destroyed) return false
     return typeof data === 'string' ? this.#socket.write(data, 'latin1') : this.#socket.write(data)
+  }
+
+  writeHead(head: string, body?: Uint8Array, start = 0, end = body ? body.length : 0): boolean {
+    if (this.#socket.destroyed) return false
+    if (!body || end <= start) return this.#socket.write(head, 'latin1')
+    const out = Buffer.allocUnsafe(head.length + end - start)
+    out.write(head, 0, 'latin1')
+    Buffer.prototype.copy.call(body, out, head.length, start, end)
+    return this.#socket.write(out)
   }
 
   end(): void {

@@ -38,17 +38,3 @@ export function upstreamRequestHead(ex: Exchange, target: string, framing: Reque
   else if (framing === 'chunked') head += 'transfer-encoding: chunked\r\n'
   return head + '\r\n'
 }
-
-/**
- * downstreamResponseHeaders keeps the upstream response's end-to-end headers in order, dropping
- * hop-by-hop fields and the framing headers (the client side frames the body itself).
- */
-export function downstreamResponseHeaders(headers: readonly string[], connectionTokens: readonly string[]): string[] {
-  const out: string[] = []
-  for (let i = 0; i < headers.length; i += 2) {
-    const name = headers[i] as string
-    if (name === 'content-length' || isHopByHop(name, connectionTokens)) continue
-    out.push(name, headers[i + 1] as string)
-  }
-  return out
-}

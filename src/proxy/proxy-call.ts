@@ -5,8 +5,8 @@ import type { BodySink, RequestBody, ResponseBodyMode } from '../listeners/downs
 import type { Exchange } from '../listeners/exchange.ts'
 import type { RouteTimeouts } from '../model.ts'
 import type { BackendSet, CompiledBackend } from './backend-set.ts'
-import type { Deadline, Deadlines } from './deadlines.ts'
-import { downstreamResponseHeaders, upstreamRequestHead, type RequestFraming } from './forward-headers.ts'
+import { Deadline, type Deadlines } from './deadlines.ts'
+import { upstreamRequestHead, type RequestFraming } from './forward-headers.ts'
 import { respondError } from './respond-error.ts'
 import { statusText } from './status-text.ts'
 import type { UpstreamConnection, UpstreamListener } from './upstream-connection.ts'
@@ -49,8 +49,7 @@ const DONE = 3
  * connection is retried on another endpoint (nothing was sent); a pooled connection the upstream
  * had closed is retried once on a fresh one when the request has no body. Timeouts answer 504.
  */
-export class ProxyCall implements UpstreamListener, BodySink, Deadline {
-  at = Infinity
+export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
   #phase = CONNECTING
   readonly #ex: Exchange
   readonly #target: ForwardTarget
@@ -66,9 +65,9 @@ export class ProxyCall implements UpstreamListener, BodySink, Deadline {
   #bodySent = false
   #encodeChunks = false
   #staleRetried = false
-  #scheduled = false
 
   constructor(ex: Exchange, target: ForwardTarget, rt: ProxyRuntime) {
+    super()
     this.#ex = ex
     this.#target = target
     this.#rt = rt
@@ -192,7 +191,7 @@ export class ProxyCall implements UpstreamListener, BodySink, Deadline {
 
   // ---- response ----
 
-  onResponseHead(head: ResponseHead, mode: ResponseBodyMode, firstBody: Uint8Array | undefined): void {
+  onResponseHead(head: ResponseHead, mode: ResponseBodyMode, first: Uint8Array | undefined, start: number, end: number): void {
     if (this.#phase === DONE) return
     const conn = this.#conn as UpstreamConnection
     const endpoint = this.#endpoint as Endpoint
@@ -206,9 +205,8 @@ export class ProxyCall implements UpstreamListener, BodySink, Deadline {
     ex.upstream = endpoint.key
     const ds = ex.downstream
     ds.onWritable = () => this.#conn?.resume()
-    const headers = downstreamResponseHeaders(head.headers, head.connectionTokens)
     const reason = head.reason === '' ? statusText(head.status) : head.reason
-    if (!ds.sendHead(head.status, reason, headers, mode, firstBody)) conn.pause()
+    if (!ds.sendHead(head.status, reason, head.headers, head.connectionTokens, mode, first, start, end)) conn.pause()
   }
 
   onResponseBody(chunk: Uint8Array): void {
@@ -249,7 +247,6 @@ export class ProxyCall implements UpstreamListener, BodySink, Deadline {
   // ---- timeouts and endings ----
 
   expire(): void {
-    this.#scheduled = false
     if (this.#phase === DONE) return
     const phase = this.#phase
     const conn = this.#conn
@@ -270,13 +267,8 @@ export class ProxyCall implements UpstreamListener, BodySink, Deadline {
 
   #setDeadline(at: number): void {
     this.at = Math.min(at, this.#requestDeadline)
-    if (this.at === Infinity) {
-      if (this.#scheduled) this.#rt.deadlines.delete(this)
-      this.#scheduled = false
-    } else if (!this.#scheduled) {
-      this.#scheduled = true
-      this.#rt.deadlines.add(this)
-    }
+    if (this.at === Infinity) this.#rt.deadlines.delete(this)
+    else this.#rt.deadlines.add(this)
   }
 
   #clientGone(): void {
@@ -300,8 +292,7 @@ export class ProxyCall implements UpstreamListener, BodySink, Deadline {
   #done(status: number): void {
     if (this.#phase === DONE) return
     this.#phase = DONE
-    if (this.#scheduled) this.#rt.deadlines.delete(this)
-    this.#scheduled = false
+    this.#rt.deadlines.delete(this)
     if (this.#endpoint) this.#endpoint.inflight--
     this.#endpoint = undefined
     const ds = this.#ex.downstream

@@ -11,8 +11,8 @@ export interface UpstreamListener {
   /** The connection is open (new connections only); the request may be written. */
   onConnected(conn: UpstreamConnection): void
   onConnectFailed(err: Error): void
-  /** A final (non-1xx) response head arrived; `firstBody` holds body bytes that came with it. */
-  onResponseHead(head: ResponseHead, body: ResponseBodyMode, firstBody: Uint8Array | undefined): void
+  /** A final (non-1xx) response head arrived; `first[start, end)` are body bytes that came with it. */
+  onResponseHead(head: ResponseHead, body: ResponseBodyMode, first: Uint8Array | undefined, start: number, end: number): void
   onResponseBody(chunk: Uint8Array): void
   onResponseEnd(): void
   /** The connection failed; `responseStarted` tells whether a response head had arrived. */
@@ -192,77 +192,81 @@ export class UpstreamConnection {
   // ---- internals ----
 
   #parseHead(): void {
+    const input = this.#input
+    if (!input) return
+    let offset = 0
     for (;;) {
-      const input = this.#input
-      if (!input) return
-      const r = parseResponseHead(input, 0, input.length, MAX_RESPONSE_HEAD_BYTES)
-      if (r.kind === 'incomplete') return
+      const r = parseResponseHead(input, offset, input.length, MAX_RESPONSE_HEAD_BYTES)
+      if (r.kind === 'incomplete') {
+        if (offset > 0) this.#input = input.subarray(offset)
+        return
+      }
       if (r.kind === 'error') {
         this.#fail(new Error(`invalid response from upstream: ${r.reason}`), false)
         return
       }
-      const rest = r.length < input.length ? input.subarray(r.length) : undefined
-      this.#input = rest
+      offset += r.length
       const head = r.head
-      if (head.status < 200) {
-        // 1xx interim responses (100 Continue, 103 Early Hints) are consumed here; 101 would need
-        // an upgraded tunnel, which is not offered because Upgrade is not forwarded.
-        if (head.status === 101) {
-          this.#fail(new Error('upstream switched protocols without being asked'), false)
-          return
-        }
-        continue
+      if (head.status >= 200) {
+        this.#input = undefined
+        this.#startBody(head, input, offset)
+        return
       }
-      this.#startBody(head, rest)
-      return
+      // 1xx interim responses (100 Continue, 103 Early Hints) are consumed here; 101 would need
+      // an upgraded tunnel, which is not offered because Upgrade is not forwarded.
+      if (head.status === 101) {
+        this.#fail(new Error('upstream switched protocols without being asked'), false)
+        return
+      }
+      if (offset === input.length) {
+        this.#input = undefined
+        return
+      }
     }
   }
 
-  #startBody(head: ResponseHead, rest: Uint8Array | undefined): void {
+  /** startBody frames the body that follows a final head; `input[offset..]` holds bytes already received. */
+  #startBody(head: ResponseHead, input: Uint8Array, offset: number): void {
     const l = this.#listener
     if (!l) return
-    this.#input = undefined
+    const available = input.length - offset
     if (head.connectionClose) this.#reusable = false
-    let mode: ResponseBodyMode
-    let first: Uint8Array | undefined
     if (this.#noBody || head.status === 204 || head.status === 304) {
-      mode = head.contentLength >= 0 && this.#noBody ? { kind: 'length', length: head.contentLength } : BODY_NONE
-      if (rest) this.#reusable = false
-      l.onResponseHead(head, mode, undefined)
+      const mode: ResponseBodyMode =
+        head.contentLength >= 0 && this.#noBody ? { kind: 'length', length: head.contentLength } : BODY_NONE
+      if (available > 0) this.#reusable = false
+      l.onResponseHead(head, mode, undefined, 0, 0)
       this.#finish()
       return
     }
     if (head.chunked) {
       this.#state = BODY_CHUNK
-      this.#decoder = this.#decodeChunks ? new ChunkedDecoder((data) => this.#listener?.onResponseBody(data)) : new ChunkedDecoder()
-      mode = this.#decodeChunks ? BODY_STREAM : BODY_CHUNKED
+      const rest = available > 0 ? input.subarray(offset) : undefined
       if (this.#decodeChunks) {
-        l.onResponseHead(head, mode, undefined)
+        this.#decoder = new ChunkedDecoder((data) => this.#listener?.onResponseBody(data))
+        l.onResponseHead(head, BODY_STREAM, undefined, 0, 0)
         if (rest) this.#body(rest)
         return
       }
-      first = rest ? this.#takeChunked(rest) : undefined
-      l.onResponseHead(head, mode, first)
-      if (this.#decoder.done) this.#finish()
+      this.#decoder = new ChunkedDecoder()
+      const first = rest ? this.#takeChunked(rest) : undefined
+      if (this.#state === CLOSED) return // invalid framing: already reported
+      l.onResponseHead(head, BODY_CHUNKED, first, 0, first ? first.length : 0)
+      if (this.#decoder?.done) this.#finish()
       return
     }
     if (head.contentLength >= 0) {
       this.#state = BODY_LENGTH
-      this.#remaining = head.contentLength
-      mode = { kind: 'length', length: head.contentLength }
-      if (rest) {
-        const take = Math.min(rest.length, this.#remaining)
-        first = take === rest.length ? rest : rest.subarray(0, take)
-        if (take < rest.length) this.#reusable = false
-        this.#remaining -= take
-      }
-      l.onResponseHead(head, mode, first)
+      const take = Math.min(available, head.contentLength)
+      if (take < available) this.#reusable = false
+      this.#remaining = head.contentLength - take
+      l.onResponseHead(head, { kind: 'length', length: head.contentLength }, input, offset, offset + take)
       if (this.#remaining === 0) this.#finish()
       return
     }
     this.#state = BODY_UNTIL_CLOSE
     this.#reusable = false
-    l.onResponseHead(head, BODY_STREAM, rest)
+    l.onResponseHead(head, BODY_STREAM, input, offset, input.length)
   }
 
   /** takeChunked validates raw chunked bytes and returns the part that belongs to the body. */
