@@ -46,6 +46,13 @@ export interface TransportEvents {
 const SCRATCH = Buffer.allocUnsafe(64 * 1024)
 
 /**
+ * COALESCE_LIMIT is the largest first body that is copied next to the head. Past it, the copy
+ * costs more than the second system call saved, so head and body are written separately and a
+ * partly written body is queued as a view, without copying.
+ */
+const COALESCE_LIMIT = 16 * 1024
+
+/**
  * BunSocketTransport adapts a Bun TCP socket. Bun's `write` is unbuffered and may take only part
  * of the data, so the rest is queued here and flushed from the socket's `drain` callback.
  */
@@ -81,9 +88,10 @@ export class BunSocketTransport implements Transport {
 
   writeHead(head: string, body?: Uint8Array, start = 0, end = body ? body.length : 0): boolean {
     const total = head.length + (end - start)
-    if (this.#queue.length > 0 || total > SCRATCH.length) {
-      this.write(Buffer.from(head, 'latin1'))
-      return body && end > start ? this.write(body.subarray(start, end)) : this.#queue.length === 0
+    if (this.#queue.length > 0 || end - start > COALESCE_LIMIT) {
+      const headDone = this.write(Buffer.from(head, 'latin1'))
+      if (!body || end <= start) return headDone
+      return this.#writeSlice(body, start, end)
     }
     SCRATCH.write(head, 0, 'latin1')
     if (body && end > start) Buffer.prototype.copy.call(body, SCRATCH, head.length, start, end)
@@ -91,6 +99,19 @@ export class BunSocketTransport implements Transport {
     if (written === total) return true
     if (written < 0) return false
     this.#queue.push(Buffer.from(SCRATCH.subarray(written, total)))
+    return false
+  }
+
+  /** writeSlice writes body[start, end) without copying it; a remainder is queued as a view. */
+  #writeSlice(body: Uint8Array, start: number, end: number): boolean {
+    if (this.#queue.length > 0) {
+      this.#queue.push(body.subarray(start, end))
+      return false
+    }
+    const written = this.#socket.write(body, start, end - start)
+    if (written === end - start) return true
+    if (written < 0) return false
+    this.#queue.push(body.subarray(start + written, end))
     return false
   }
 
