@@ -57,3 +57,19 @@ export function findNginx(): string | null {
 export function nginxCommand(conf: string, dir: string): string[] {
   return [findNginx() ?? 'nginx', '-c', conf, '-p', dir, '-e', join(dir, 'error.log')]
 }
+
+/**
+ * nginxPrologue opens an nginx.conf for one worker with everything kept in `dir`: the main
+ * directives, the events block and the start of the http block with its temp paths and no access
+ * log. The caller appends its own http directives and the closing brace.
+ */
+export function nginxPrologue(dir: string): string[] {
+  return [
+    ...nginxMainDirectives(dir),
+    'worker_processes 1;',
+    'events { worker_connections 8192; }',
+    'http {',
+    ...nginxHttpTempPaths(dir).map((line) => `  ${line}`),
+    '  access_log off;',
+  ]
+}

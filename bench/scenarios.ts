@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { stringify } from 'yaml'
-import { nginxHttpTempPaths, nginxMainDirectives, prepareNginxDir } from './nginx-run-dir.ts'
+import { nginxPrologue, prepareNginxDir } from './nginx-run-dir.ts'
 
 /** Response bodies the upstream serves, by file name (the URL path is `/<name>`). */
 export const BODY_SIZES = { '13b': 13, '1k': 1024, '64k': 64 * 1024, '1m': 1024 * 1024 } as const
@@ -151,12 +151,7 @@ export function writeNginxConfig(
     )
   }
   const lines = [
-    ...nginxMainDirectives(dir),
-    'worker_processes 1;',
-    'events { worker_connections 8192; }',
-    'http {',
-    ...nginxHttpTempPaths(dir).map((line) => `  ${line}`),
-    '  access_log off;',
+    ...nginxPrologue(dir),
     // nginx closes client connections after 1000 requests by default; Weir does not, and the
     // reconnect churn would measure wrk's connect path rather than proxying.
     '  keepalive_requests 1000000;',

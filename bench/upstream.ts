@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type BenchPorts, BODY_SIZES, type BodyName, DEFAULT_PORTS } from './scenarios.ts'
-import { nginxHttpTempPaths, nginxMainDirectives, prepareNginxDir } from './nginx-run-dir.ts'
+import { nginxPrologue, prepareNginxDir } from './nginx-run-dir.ts'
 
 /** Deterministic body of `bytes` bytes; the 13 B one is a readable line for eyeballing. */
 export function bodyContent(bytes: number): Buffer {
@@ -22,12 +22,7 @@ export function writeUpstreamConfig(dir: string, ports: BenchPorts = DEFAULT_POR
     writeFileSync(join(www, name), bodyContent(bytes), { mode: 0o644 })
   }
   const lines = [
-    ...nginxMainDirectives(dir),
-    'worker_processes 1;',
-    'events { worker_connections 8192; }',
-    'http {',
-    ...nginxHttpTempPaths(dir).map((line) => `  ${line}`),
-    '  access_log off;',
+    ...nginxPrologue(dir),
     '  default_type application/octet-stream;',
     // sendfile plus cached open() keep the upstream far cheaper per request than any proxy.
     '  sendfile on;',

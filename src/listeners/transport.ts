@@ -1,5 +1,6 @@
 import type { Socket } from 'bun'
 import type { Duplex } from 'node:stream'
+import { BunSocketWriter } from '../net/bun-socket-writer.ts'
 
 /**
  * Transport is the byte stream under one client connection, whatever carries it: a Bun TCP
@@ -39,32 +40,18 @@ export interface TransportEvents {
 }
 
 /**
- * SCRATCH assembles head and body for one write. Bun's socket write is synchronous (it copies into
- * the kernel or reports how much it took), so one buffer serves every connection, and the only
- * copy made per response is into it.
- */
-const SCRATCH = Buffer.allocUnsafe(64 * 1024)
-
-/**
- * COALESCE_LIMIT is the largest first body that is copied next to the head. Past it, the copy
- * costs more than the second system call saved, so head and body are written separately and a
- * partly written body is queued as a view, without copying.
- */
-const COALESCE_LIMIT = 16 * 1024
-
-/**
- * BunSocketTransport adapts a Bun TCP socket. Bun's `write` is unbuffered and may take only part
- * of the data, so the rest is queued here and flushed from the socket's `drain` callback.
+ * BunSocketTransport adapts a Bun TCP socket; BunSocketWriter handles its partial writes.
  */
 export class BunSocketTransport implements Transport {
   readonly #socket: Socket<unknown>
-  #queue: Uint8Array[] = []
+  readonly #writer: BunSocketWriter
   #ending = false
   readonly secure = false
   readonly serverName = undefined
 
   constructor(socket: Socket<unknown>) {
     this.#socket = socket
+    this.#writer = new BunSocketWriter(socket)
   }
 
   get remoteAddress(): string {
@@ -72,72 +59,27 @@ export class BunSocketTransport implements Transport {
   }
 
   write(data: Uint8Array | string): boolean {
-    if (this.#queue.length > 0) {
-      this.#queue.push(typeof data === 'string' ? Buffer.from(data, 'latin1') : data)
-      return false
-    }
-    // An ASCII string is written as is: Bun encodes it without an intermediate buffer.
-    const written = this.#socket.write(data)
-    const length = typeof data === 'string' ? data.length : data.byteLength
-    if (written === length) return true
-    if (written < 0) return false // closed; the close callback follows
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data
-    this.#queue.push(bytes.subarray(written))
-    return false
+    return this.#writer.write(data)
   }
 
-  writeHead(head: string, body?: Uint8Array, start = 0, end = body ? body.length : 0): boolean {
-    const total = head.length + (end - start)
-    if (this.#queue.length > 0 || end - start > COALESCE_LIMIT) {
-      const headDone = this.write(Buffer.from(head, 'latin1'))
-      if (!body || end <= start) return headDone
-      return this.#writeSlice(body, start, end)
-    }
-    SCRATCH.write(head, 0, 'latin1')
-    if (body && end > start) Buffer.prototype.copy.call(body, SCRATCH, head.length, start, end)
-    const written = this.#socket.write(SCRATCH, 0, total)
-    if (written === total) return true
-    if (written < 0) return false
-    this.#queue.push(Buffer.from(SCRATCH.subarray(written, total)))
-    return false
-  }
-
-  /** writeSlice writes body[start, end) without copying it; a remainder is queued as a view. */
-  #writeSlice(body: Uint8Array, start: number, end: number): boolean {
-    if (this.#queue.length > 0) {
-      this.#queue.push(body.subarray(start, end))
-      return false
-    }
-    const written = this.#socket.write(body, start, end - start)
-    if (written === end - start) return true
-    if (written < 0) return false
-    this.#queue.push(body.subarray(start + written, end))
-    return false
+  writeHead(head: string, body?: Uint8Array, start?: number, end?: number): boolean {
+    return this.#writer.writeHead(head, body, start, end)
   }
 
   /** flush writes queued bytes; it returns true once the queue is empty. Called on `drain`. */
   flush(): boolean {
-    while (this.#queue.length > 0) {
-      const head = this.#queue[0] as Uint8Array
-      const written = this.#socket.write(head)
-      if (written < 0) return false
-      if (written < head.byteLength) {
-        this.#queue[0] = head.subarray(written)
-        return false
-      }
-      this.#queue.shift()
-    }
+    if (!this.#writer.flush()) return false
     if (this.#ending) this.#socket.end()
     return true
   }
 
   end(): void {
-    if (this.#queue.length > 0) this.#ending = true
+    if (this.#writer.pending) this.#ending = true
     else this.#socket.end()
   }
 
   destroy(): void {
-    this.#queue = []
+    this.#writer.clear()
     this.#socket.terminate()
   }
 

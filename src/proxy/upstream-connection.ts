@@ -1,5 +1,6 @@
 import type { Socket, SocketHandler } from 'bun'
 import { ChunkedDecoder } from '../http1/chunked.ts'
+import { BunSocketWriter } from '../net/bun-socket-writer.ts'
 import { parseResponseHead, type ResponseHead } from '../http1/response-head.ts'
 import { BODY_CHUNKED, BODY_NONE, BODY_STREAM, type ResponseBodyMode } from '../listeners/downstream.ts'
 
@@ -52,7 +53,7 @@ export class UpstreamConnection {
   #decodeChunks = false
   #noBody = false
   #reusable = true
-  #queue: Uint8Array[] = []
+  #writer: BunSocketWriter | undefined
   /** Requests this connection has carried; a reused connection may be stale. */
   requests = 0
   /** performance.now() when the connection last went idle. */
@@ -66,8 +67,8 @@ export class UpstreamConnection {
   /** connect opens the socket for the request set by `begin`: its listener hears onConnected or onConnectFailed. */
   connect(hostname: string, port: number): void {
     Bun.connect<UpstreamConnection>({ hostname, port, socket: HANDLERS, data: this }).then(
-      (socket) => {
-        this.#socket = socket
+      () => {
+        // The open handler has already taken the socket.
       },
       (err: Error) => {
         this.#state = CLOSED
@@ -96,21 +97,10 @@ export class UpstreamConnection {
     this.#input = undefined
   }
 
-  /** write sends request bytes; false means wait for onUpstreamDrain. */
+  /** write sends request bytes (a string must be ASCII); false means wait for onUpstreamDrain. */
   write(data: Uint8Array | string): boolean {
-    const s = this.#socket
-    if (!s || this.#state === CLOSED) return false
-    if (this.#queue.length > 0) {
-      this.#queue.push(typeof data === 'string' ? Buffer.from(data, 'latin1') : data)
-      return false
-    }
-    const written = s.write(data)
-    const length = typeof data === 'string' ? data.length : data.byteLength
-    if (written === length) return true
-    if (written < 0) return false
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data
-    this.#queue.push(bytes.subarray(written))
-    return false
+    if (!this.#writer || this.#state === CLOSED) return false
+    return this.#writer.write(data)
   }
 
   /** pause stops reading the response (the client is slow). */
@@ -137,24 +127,13 @@ export class UpstreamConnection {
 
   onOpen(socket: Socket<UpstreamConnection>): void {
     this.#socket = socket
+    this.#writer = new BunSocketWriter(socket)
     const l = this.#listener
     if (l) l.onConnected(this)
   }
 
   onDrain(): void {
-    const s = this.#socket
-    if (!s) return
-    while (this.#queue.length > 0) {
-      const head = this.#queue[0] as Uint8Array
-      const written = s.write(head)
-      if (written < 0) return
-      if (written < head.byteLength) {
-        this.#queue[0] = head.subarray(written)
-        return
-      }
-      this.#queue.shift()
-    }
-    this.#listener?.onUpstreamDrain()
+    if (this.#writer?.flush()) this.#listener?.onUpstreamDrain()
   }
 
   onData(chunk: Uint8Array): void {
@@ -344,7 +323,8 @@ export class UpstreamConnection {
     this.#state = CLOSED
     const s = this.#socket
     this.#socket = undefined
-    this.#queue = []
+    this.#writer?.clear()
+    this.#writer = undefined
     if (s) s.terminate()
     this.#home.forget(this)
   }
