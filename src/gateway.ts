@@ -1,14 +1,12 @@
 import type { Logger } from 'pino'
 import { Metrics } from './admin/metrics.ts'
-import { EndpointRegistry } from './balancer/endpoint.ts'
 import { compile, type Snapshot } from './compile/compile.ts'
 import type { Exchange } from './listeners/exchange.ts'
 import { ListenerManager } from './listeners/manager.ts'
 import { createAccessLog, type AccessLog } from './log.ts'
-import { deadlines } from './proxy/deadlines.ts'
-import { UpstreamPool } from './proxy/upstream-pool.ts'
 import { formatConfigError, type ConfigError } from './resources/config-error.ts'
 import { loadResources } from './resources/load.ts'
+import { createRuntime, trimRuntime } from './runtime.ts'
 import { applyBindFailures } from './translate/bind-status.ts'
 import type { StatusEntry, StatusMap } from './translate/status.ts'
 import { translate } from './translate/translate.ts'
@@ -41,8 +39,7 @@ export class Gateway {
   readonly metrics = new Metrics()
   readonly #options: GatewayOptions
   readonly #log: Logger
-  readonly #endpoints = new EndpointRegistry()
-  readonly #upstreams = new UpstreamPool()
+  readonly #rt = createRuntime(this.metrics)
   readonly #firstSeen = new Map<string, number>()
   readonly #manager: ListenerManager
   readonly #accessLog: AccessLog | undefined
@@ -102,7 +99,8 @@ export class Gateway {
   async stop(): Promise<void> {
     this.#stopped = true
     await this.#manager.stop()
-    this.#upstreams.closeIdle()
+    this.#rt.upstreams.closeIdle()
+    this.#rt.healthChecks.stop()
   }
 
   async #reloadOnce(reason: string): Promise<ReloadOutcome> {
@@ -121,7 +119,7 @@ export class Gateway {
       ...(this.#options.controllerName !== undefined ? { controllerName: this.#options.controllerName } : {}),
     })
     const generation = this.#generation + 1
-    const snapshot = compile(model, { endpoints: this.#endpoints, upstreams: this.#upstreams, deadlines, metrics: this.metrics }, generation)
+    const snapshot = compile(model, this.#rt, generation)
     const failures = this.#stopped ? [] : await this.#manager.apply(snapshot)
     for (const f of failures) this.#log.error({ socket: f.socketKey }, `cannot listen: ${f.message}`)
     this.#snapshot = snapshot
@@ -129,7 +127,7 @@ export class Gateway {
     this.#status = applyBindFailures(status, model, failures)
     this.#errors = []
     this.#bindFailures = failures.length
-    this.#endpoints.retain(snapshot.endpointKeys)
+    trimRuntime(this.#rt, snapshot)
     this.metrics.reloadsSucceeded++
     this.metrics.generation = generation
     this.metrics.lastReloadSuccessSeconds = Math.floor(Date.now() / 1000)

@@ -65,8 +65,12 @@ export interface RouteModel {
   /** Effective hostname: exact `a.example.com`, wildcard `*.example.com`, or `*` for any host. */
   readonly hostname: string
   readonly match: RouteMatch
+  /** Rule filters in the order listed, already validated by their factories. */
+  readonly filters: readonly FilterSpec[]
   readonly action: RouteAction
   readonly timeouts: RouteTimeouts
+  readonly retry?: RetryPolicy
+  readonly sessionPersistence?: SessionPersistenceModel
   /** Creation time of the route, for precedence and for goldens (not emitted there). */
   readonly createdAt: number
 }
@@ -94,6 +98,33 @@ export interface NameValueMatch {
   readonly value: string
 }
 
+/**
+ * FilterSpec is one filter of a rule or backendRef: its type (the Gateway API filter type, or
+ * `ExtensionRef:<group>/<kind>` for an extension) and the configuration its factory parsed.
+ */
+export interface FilterSpec {
+  readonly type: string
+  readonly config: unknown
+}
+
+/** RetryPolicy is `rules[].retry` (or a policy's default retry): when and how often to retry. */
+export interface RetryPolicy {
+  readonly codes: readonly number[]
+  /** Retries after the first attempt. */
+  readonly attempts: number
+  readonly backoffMs: number
+  /** Also retry when the connection fails or is reset before a response. */
+  readonly onConnectionError: boolean
+}
+
+/** SessionPersistenceModel pins a client to the endpoint that first served it. */
+export interface SessionPersistenceModel {
+  readonly type: 'Cookie' | 'Header'
+  readonly sessionName: string
+  readonly absoluteTimeoutMs?: number
+  readonly lifetime: 'Session' | 'Permanent'
+}
+
 /** RouteTimeouts are `rules[].timeouts` in milliseconds; undefined means Weir's default. */
 export interface RouteTimeouts {
   readonly request?: number
@@ -116,6 +147,62 @@ export interface BackendModel {
   readonly weight: number
   readonly endpoints: readonly EndpointModel[]
   readonly failure?: { readonly status: number; readonly message: string }
+  /** backendRef filters, applied to requests sent to this backend only. */
+  readonly filters?: readonly FilterSpec[]
+  /** How Weir speaks to the endpoints (Service port appProtocol, BackendTLSPolicy). */
+  readonly protocol?: UpstreamProtocol
+  readonly tls?: UpstreamTls
+  /** Load balancing, health checks, retry budget and session persistence from policies. */
+  readonly policy?: BackendPolicyModel
+}
+
+/** UpstreamProtocol is the wire protocol to a backend's endpoints. */
+export type UpstreamProtocol = 'http1' | 'h2c'
+
+/** UpstreamTls is TLS to the endpoints (BackendTLSPolicy). */
+export interface UpstreamTls {
+  /** SNI and the name the certificate must carry. */
+  readonly serverName: string
+  /** PEM CA bundle; undefined means the system roots. */
+  readonly caPem?: string
+  /** Extra names the certificate must carry one of (subjectAltNames), if set. */
+  readonly subjectAltNames?: readonly { readonly type: 'Hostname' | 'URI'; readonly value: string }[]
+}
+
+/** BackendPolicyModel gathers what policies attached to a Service say about it. */
+export interface BackendPolicyModel {
+  readonly loadBalancer?: LoadBalancerModel
+  readonly healthCheck?: ActiveHealthCheckModel
+  readonly retryBudget?: RetryBudgetModel
+  /** A retry used by routes to this backend that set none themselves (the guide's policy dialect). */
+  readonly defaultRetry?: RetryPolicy
+  readonly sessionPersistence?: SessionPersistenceModel
+}
+
+/** LoadBalancerModel chooses the picker of a backend. */
+export type LoadBalancerModel =
+  | { readonly type: 'least-request' | 'round-robin' | 'random' }
+  | { readonly type: 'consistent-hash'; readonly header?: string; readonly cookie?: string }
+
+/** ActiveHealthCheckModel probes every endpoint over HTTP. */
+export interface ActiveHealthCheckModel {
+  readonly path: string
+  readonly intervalMs: number
+  readonly timeoutMs: number
+  readonly unhealthyThreshold: number
+  readonly healthyThreshold: number
+  readonly expectedStatuses: readonly number[]
+}
+
+/** RetryBudgetModel caps retries to a backend (XBackendTrafficPolicy retryConstraint). */
+export interface RetryBudgetModel {
+  /** Share of requests in the interval that may be retries, 0..100. */
+  readonly percent: number
+  readonly intervalMs: number
+  /** Retries always allowed per minRetryIntervalMs, so quiet backends can still retry. */
+  readonly minRetryCount: number
+  readonly minRetryIntervalMs: number
+
 }
 
 /** EndpointModel is one ready address of a backend. */

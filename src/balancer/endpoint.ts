@@ -14,6 +14,8 @@ export class Endpoint {
   inflight = 0
   consecutiveFailures = 0
   ejectedUntil = 0
+  /** False while an active health check reports the endpoint down. */
+  activeHealthy = true
 
   constructor(
     readonly address: string,
@@ -22,9 +24,9 @@ export class Endpoint {
     this.key = endpointKey(address, port)
   }
 
-  /** available tells whether the endpoint is not ejected at `now` (performance.now() ms). */
+  /** available tells whether the endpoint is healthy and not ejected at `now` (performance.now() ms). */
   available(now: number): boolean {
-    return this.ejectedUntil <= now
+    return this.activeHealthy && this.ejectedUntil <= now
   }
 
   /** recordFailure counts a connection failure and ejects the endpoint when there are enough. */

@@ -3,25 +3,27 @@ import { Endpoint } from './endpoint.ts'
 import { leastRequest } from './least-request.ts'
 import type { PickerFactory } from './picker.ts'
 import { Pool } from './pool.ts'
+import { random } from './random.ts'
 import { roundRobin } from './round-robin.ts'
+import { consistentHash } from './consistent-hash.ts'
 
 // One suite for every picker: what any load-balancing policy must guarantee.
 function runPickerSuite(factory: PickerFactory): void {
   describe(`${factory.type} picker`, () => {
     test('returns undefined for no candidates', () => {
-      expect(factory.create().pick([])).toBeUndefined()
+      expect(factory.create([], {}).pick([])).toBeUndefined()
     })
 
     test('only ever returns a candidate it was given', () => {
       const all = [new Endpoint('10.0.0.1', 80), new Endpoint('10.0.0.2', 80), new Endpoint('10.0.0.3', 80)]
-      const picker = factory.create()
+      const picker = factory.create([], {})
       const subset = all.slice(1)
       for (let i = 0; i < 200; i++) expect(subset).toContain(picker.pick(subset) as Endpoint)
     })
 
     test('spreads idle endpoints over time', () => {
       const all = [new Endpoint('10.0.0.1', 80), new Endpoint('10.0.0.2', 80), new Endpoint('10.0.0.3', 80)]
-      const picker = factory.create()
+      const picker = factory.create([], {})
       const counts = new Map<Endpoint, number>()
       for (let i = 0; i < 3000; i++) {
         const e = picker.pick(all) as Endpoint
@@ -34,13 +36,15 @@ function runPickerSuite(factory: PickerFactory): void {
 
 runPickerSuite(leastRequest)
 runPickerSuite(roundRobin)
+runPickerSuite(random)
+runPickerSuite(consistentHash)
 
 describe('least-request', () => {
   test('prefers the endpoint with fewer requests in flight', () => {
     const busy = new Endpoint('10.0.0.1', 80)
     const idle = new Endpoint('10.0.0.2', 80)
     busy.inflight = 10
-    const picker = leastRequest.create()
+    const picker = leastRequest.create([], {})
     for (let i = 0; i < 50; i++) expect(picker.pick([busy, idle])).toBe(idle)
   })
 })
@@ -49,7 +53,7 @@ describe('Pool', () => {
   test('skips endpoints already tried for the request', () => {
     const a = new Endpoint('10.0.0.1', 80)
     const b = new Endpoint('10.0.0.2', 80)
-    const pool = new Pool([a, b], roundRobin.create())
+    const pool = new Pool([a, b], roundRobin.create([], {}))
     for (let i = 0; i < 20; i++) expect(pool.pick([a])).toBe(b)
     expect(pool.pick([a, b])).toBeUndefined()
   })
@@ -58,7 +62,7 @@ describe('Pool', () => {
     const a = new Endpoint('10.0.0.1', 80)
     const b = new Endpoint('10.0.0.2', 80)
     a.recordFailure(performance.now())
-    const pool = new Pool([a, b], leastRequest.create())
+    const pool = new Pool([a, b], leastRequest.create([], {}))
     for (let i = 0; i < 20; i++) expect(pool.pick(undefined)).toBe(b)
     b.recordFailure(performance.now())
     expect([a, b]).toContain(pool.pick(undefined) as Endpoint)

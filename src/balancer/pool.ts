@@ -1,18 +1,21 @@
+import type { Exchange } from '../listeners/exchange.ts'
 import type { Endpoint } from './endpoint.ts'
 import type { Picker } from './picker.ts'
 
 /**
- * Pool is one backend's endpoints and its picker. `pick` skips endpoints that are ejected or were
- * already tried for this request; when every endpoint is ejected it fails open and tries them
- * anyway, since a possibly-down endpoint beats a certain 503.
+ * Pool is one backend's endpoints and its picker. `pick` skips endpoints that are ejected or
+ * failing active health checks, and those already tried for this request; when every endpoint is
+ * out it fails open and tries them anyway, since a possibly-down endpoint beats a certain 503.
  */
 export class Pool {
   readonly #endpoints: readonly Endpoint[]
   readonly #picker: Picker
+  readonly #bySession = new Map<string, Endpoint>()
 
   constructor(endpoints: readonly Endpoint[], picker: Picker) {
     this.#endpoints = endpoints
     this.#picker = picker
+    for (const e of endpoints) this.#bySession.set(sessionId(e), e)
   }
 
   get size(): number {
@@ -24,17 +27,31 @@ export class Pool {
   }
 
   /** pick chooses an endpoint not in `tried`, or returns undefined when none is left. */
-  pick(tried: readonly Endpoint[] | undefined): Endpoint | undefined {
+  pick(tried: readonly Endpoint[] | undefined, ex?: Exchange): Endpoint | undefined {
     const all = this.#endpoints
     if (all.length === 0) return undefined
     const now = performance.now()
     if (tried === undefined || tried.length === 0) {
-      if (allAvailable(all, now)) return this.#picker.pick(all)
+      if (allAvailable(all, now)) return this.#picker.pick(all, ex)
     }
     const fresh = tried ? all.filter((e) => !tried.includes(e)) : all
     const healthy = fresh.filter((e) => e.available(now))
-    return this.#picker.pick(healthy.length > 0 ? healthy : fresh)
+    return this.#picker.pick(healthy.length > 0 ? healthy : fresh, ex)
   }
+
+  /** bySession finds the endpoint a session id names, if it is still in the pool and usable. */
+  bySession(id: string): Endpoint | undefined {
+    const e = this.#bySession.get(id)
+    return e && e.available(performance.now()) ? e : undefined
+  }
+}
+
+/**
+ * sessionId names an endpoint in a session cookie or header without revealing its address: a
+ * hash of `address:port`, stable across reloads and restarts.
+ */
+export function sessionId(e: Endpoint): string {
+  return Bun.hash(e.key).toString(36)
 }
 
 function allAvailable(list: readonly Endpoint[], now: number): boolean {

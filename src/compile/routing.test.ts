@@ -4,13 +4,10 @@ import { readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { EndpointRegistry } from '../balancer/endpoint.ts'
 import type { Downstream } from '../listeners/downstream.ts'
 import { Exchange } from '../listeners/exchange.ts'
-import { Metrics } from '../admin/metrics.ts'
-import { Deadlines } from '../proxy/deadlines.ts'
-import { UpstreamPool } from '../proxy/upstream-pool.ts'
 import { loadResources } from '../resources/load.ts'
+import { createRuntime } from '../runtime.ts'
 import { translate } from '../translate/translate.ts'
 import { compile, type Snapshot } from './compile.ts'
 
@@ -50,7 +47,7 @@ async function compileCase(resources: string): Promise<Snapshot> {
     const loaded = await loadResources(tmp, { now: Date.parse('2026-01-01T00:00:00Z') })
     if (loaded.errors.length > 0) throw new Error(loaded.errors.map((e) => e.message).join('\n'))
     const { model } = translate(loaded.resources, { bindAddress: '0.0.0.0' })
-    return compile(model, { endpoints: new EndpointRegistry(), upstreams: new UpstreamPool(), deadlines: new Deadlines(), metrics: new Metrics() }, 1)
+    return compile(model, createRuntime(), 1)
   } finally {
     await rm(tmp, { recursive: true, force: true })
   }

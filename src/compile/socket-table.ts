@@ -28,6 +28,7 @@ export class SocketTable implements HttpHandler {
 
   constructor(
     readonly key: string,
+    readonly port: number,
     readonly protocol: SocketProtocol,
     listeners: readonly CompiledListener[]
   ) {
@@ -62,6 +63,7 @@ export class SocketTable implements HttpHandler {
     }
     if (listener === undefined) return 404
     ex.listener = listener.key
+    ex.port = this.port
     const route = listener.routes.route(ex)
     if (route === undefined) {
       ex.stats = listener.unmatched

@@ -1,15 +1,12 @@
 import { describe, expect, test } from 'bun:test'
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { EndpointRegistry } from '../balancer/endpoint.ts'
 import { runCheck } from '../cli/check.ts'
 import { compile } from '../compile/compile.ts'
 import type { Downstream } from '../listeners/downstream.ts'
 import { Exchange } from '../listeners/exchange.ts'
-import { Metrics } from '../admin/metrics.ts'
-import { Deadlines } from '../proxy/deadlines.ts'
-import { UpstreamPool } from '../proxy/upstream-pool.ts'
 import { loadResources } from '../resources/load.ts'
+import { createRuntime } from '../runtime.ts'
 import { translate } from '../translate/translate.ts'
 
 // Every configuration under config/ must pass `check`, and the seed guide's examples must route
@@ -40,7 +37,7 @@ describe('config examples', () => {
 async function routeOf(dir: string, host: string, path: string): Promise<string | number> {
   const loaded = await loadResources(dir)
   const { model } = translate(loaded.resources, { bindAddress: '0.0.0.0' })
-  const snapshot = compile(model, { endpoints: new EndpointRegistry(), upstreams: new UpstreamPool(), deadlines: new Deadlines(), metrics: new Metrics() }, 1)
+  const snapshot = compile(model, createRuntime(), 1)
   const table = [...snapshot.tables.values()][0]
   if (!table) return 'no socket'
   const ex = new Exchange('GET', path, '', host, host, [], [], '127.0.0.1', 'http', {} as Downstream, () => {})

@@ -1,4 +1,6 @@
 import type { RouteStats } from '../admin/metrics.ts'
+import type { Filter } from '../filters/filter.ts'
+import type { CompiledBackend } from '../proxy/backend-set.ts'
 import type { Downstream } from './downstream.ts'
 
 /** ExchangeRoute is what the access log and metrics need to know about the matched route. */
@@ -28,6 +30,14 @@ export class Exchange {
   /** Where a failure came from, for logs: upstream, downstream or internal. */
   errorSource = ''
   errorMessage = ''
+  /** The port of the listener socket (redirects default to it). */
+  port = 0
+  /** The path sent upstream: the request path unless a URLRewrite changed it. */
+  upstreamPath: string
+  /** Response filters of the matched route, run on the upstream's response head. */
+  responseFilters: readonly Filter[] | undefined = undefined
+  /** Mirrors chosen for this request by RequestMirror filters. */
+  mirrors: CompiledBackend[] | undefined = undefined
   readonly startedAt: number
   #query: Map<string, string> | undefined
   #finished = false
@@ -40,10 +50,10 @@ export class Exchange {
     readonly rawQuery: string,
     /** Host without port, lower-case, for routing. */
     readonly host: string,
-    /** Host as the client sent it (Host header or absolute-form authority), forwarded unchanged. */
-    readonly authority: string,
-    /** Flat pairs [name, value, ...], names lower-case. */
-    readonly headers: readonly string[],
+    /** Host as the client sent it (Host header or absolute-form authority); URLRewrite may change it. */
+    public authority: string,
+    /** Flat pairs [name, value, ...], names lower-case; request filters edit it in place. */
+    public headers: string[],
     /** Header names the client listed in Connection: hop-by-hop for this request. */
     readonly connectionTokens: readonly string[],
     readonly clientAddress: string,
@@ -52,6 +62,7 @@ export class Exchange {
     readonly observer: ExchangeObserver
   ) {
     this.startedAt = performance.now()
+    this.upstreamPath = path
   }
 
   /** header returns the first value of a header (repeated headers are joined with ", "). */

@@ -22,6 +22,7 @@ const COALESCE_LIMIT = 16 * 1024
 export class BunSocketWriter {
   readonly #socket: Socket<any>
   #queue: Uint8Array[] = []
+  #queuedBytes = 0
 
   constructor(socket: Socket<any>) {
     this.#socket = socket
@@ -32,30 +33,35 @@ export class BunSocketWriter {
     return this.#queue.length > 0
   }
 
+  /** queuedBytes is how much waits for the socket to drain (a mirror gives up past a limit). */
+  get queuedBytes(): number {
+    return this.#queuedBytes
+  }
+
   /** write sends bytes, or an ASCII string (Bun encodes it without an intermediate buffer). */
   write(data: Uint8Array | string): boolean {
     if (typeof data !== 'string') return this.writeSlice(data, 0, data.length)
     if (this.#queue.length > 0) {
-      this.#queue.push(Buffer.from(data, 'latin1'))
+      this.#enqueue(Buffer.from(data, 'latin1'))
       return false
     }
     const written = this.#socket.write(data)
     if (written === data.length) return true
     if (written < 0) return false // closed; the close callback follows
-    this.#queue.push(Buffer.from(data.slice(written), 'latin1'))
+    this.#enqueue(Buffer.from(data.slice(written), 'latin1'))
     return false
   }
 
   /** writeSlice sends bytes[start, end) without copying them; a remainder is queued as a view. */
   writeSlice(bytes: Uint8Array, start: number, end: number): boolean {
     if (this.#queue.length > 0) {
-      this.#queue.push(bytes.subarray(start, end))
+      this.#enqueue(bytes.subarray(start, end))
       return false
     }
     const written = this.#socket.write(bytes, start, end - start)
     if (written === end - start) return true
     if (written < 0) return false
-    this.#queue.push(bytes.subarray(start + written, end))
+    this.#enqueue(bytes.subarray(start + written, end))
     return false
   }
 
@@ -71,7 +77,7 @@ export class BunSocketWriter {
     const written = this.#socket.write(SCRATCH, 0, total)
     if (written === total) return true
     if (written < 0) return false
-    this.#queue.push(Buffer.from(SCRATCH.subarray(written, total)))
+    this.#enqueue(Buffer.from(SCRATCH.subarray(written, total)))
     return false
   }
 
@@ -81,6 +87,7 @@ export class BunSocketWriter {
       const head = this.#queue[0] as Uint8Array
       const written = this.#socket.write(head)
       if (written < 0) return false
+      this.#queuedBytes -= Math.max(0, written)
       if (written < head.byteLength) {
         this.#queue[0] = head.subarray(written)
         return false
@@ -93,5 +100,11 @@ export class BunSocketWriter {
   /** clear drops whatever is queued (the socket is being closed). */
   clear(): void {
     this.#queue = []
+    this.#queuedBytes = 0
+  }
+
+  #enqueue(bytes: Uint8Array): void {
+    this.#queue.push(bytes)
+    this.#queuedBytes += bytes.byteLength
   }
 }

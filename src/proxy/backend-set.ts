@@ -1,4 +1,7 @@
 import type { Pool } from '../balancer/pool.ts'
+import type { Filter } from '../filters/filter.ts'
+import type { RetryPolicy, SessionPersistenceModel, UpstreamProtocol, UpstreamTls } from '../model.ts'
+import type { RetryBudget } from './retry-budget.ts'
 
 /** CompiledBackend is one weighted backendRef, ready to pick endpoints from. */
 export interface CompiledBackend {
@@ -6,6 +9,15 @@ export interface CompiledBackend {
   readonly pool: Pool
   /** Set for an unusable reference: its share of requests gets this status. */
   readonly failure?: { readonly status: number; readonly message: string }
+  /** backendRef filters, run after this backend was chosen. */
+  readonly requestFilters: readonly Filter[]
+  readonly responseFilters: readonly Filter[]
+  readonly protocol: UpstreamProtocol
+  readonly tls?: UpstreamTls
+  /** Shared by every route to this Service, and kept across reloads. */
+  readonly retryBudget?: RetryBudget
+  readonly defaultRetry?: RetryPolicy
+  readonly sessionPersistence?: SessionPersistenceModel
 }
 
 /**

@@ -103,6 +103,11 @@ export class UpstreamConnection {
     return this.#writer.write(data)
   }
 
+  /** backlog is how many request bytes wait for the upstream to read them. */
+  get backlog(): number {
+    return this.#writer?.queuedBytes ?? 0
+  }
+
   /** pause stops reading the response (the client is slow). */
   pause(): void {
     this.#socket?.pause()

@@ -33,6 +33,41 @@ function checkGateway(doc: Record<string, any>): SchemaIssue[] {
 // double slashes, encoded slashes or fragments.
 const BAD_PATH_PARTS = ['//', '/./', '/../', '%2f', '%2F', '#']
 
+/** The config field each HTTPRoute filter type must carry (HTTPRouteFilter CEL rules). */
+const FILTER_FIELD: Readonly<Record<string, string>> = {
+  RequestHeaderModifier: 'requestHeaderModifier',
+  ResponseHeaderModifier: 'responseHeaderModifier',
+  RequestMirror: 'requestMirror',
+  RequestRedirect: 'requestRedirect',
+  URLRewrite: 'urlRewrite',
+  ExtensionRef: 'extensionRef',
+  CORS: 'cors',
+}
+
+/** Filter types that may appear once per list; RequestMirror and ExtensionRef may repeat. */
+const SINGLE_USE = new Set(['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect', 'URLRewrite', 'CORS'])
+
+function checkFilters(filters: any[], at: (string | number)[]): SchemaIssue[] {
+  const issues: SchemaIssue[] = []
+  const seen = new Set<string>()
+  filters.forEach((f, i) => {
+    const type = String(f?.type)
+    const field = FILTER_FIELD[type]
+    if (field && f[field] === undefined) issues.push({ path: [...at, i, field], message: `is required for a filter of type ${type}` })
+    for (const [other, otherField] of Object.entries(FILTER_FIELD)) {
+      if (other !== type && f?.[otherField] !== undefined) {
+        issues.push({ path: [...at, i, otherField], message: `must not be set on a filter of type ${type}` })
+      }
+    }
+    if (SINGLE_USE.has(type) && seen.has(type)) issues.push({ path: [...at, i, 'type'], message: `${type} may appear only once` })
+    seen.add(type)
+  })
+  if (seen.has('RequestRedirect') && seen.has('URLRewrite')) {
+    issues.push({ path: at, message: 'RequestRedirect and URLRewrite cannot be used together' })
+  }
+  return issues
+}
+
 function checkHTTPRoute(doc: Record<string, any>): SchemaIssue[] {
   const issues: SchemaIssue[] = []
   const rules: any[] = doc.spec?.rules ?? []
@@ -53,8 +88,16 @@ function checkHTTPRoute(doc: Record<string, any>): SchemaIssue[] {
         issues.push({ path, message: 'must not contain "//", "/./", "/../", "%2f", "%2F" or "#", nor end with "/." or "/.."' })
       }
     })
+    issues.push(...checkFilters(rule?.filters ?? [], ['spec', 'rules', r, 'filters']))
+    const prefixRewrite = (rule?.filters ?? []).some(
+      (f: any) => f?.type === 'URLRewrite' && f.urlRewrite?.path?.type === 'ReplacePrefixMatch'
+    )
+    if (prefixRewrite && (matches.length !== 1 || (matches[0]?.path?.type ?? 'PathPrefix') !== 'PathPrefix')) {
+      issues.push({ path: ['spec', 'rules', r, 'matches'], message: 'a URLRewrite with ReplacePrefixMatch needs exactly one PathPrefix match' })
+    }
     const refs: any[] = rule?.backendRefs ?? []
     refs.forEach((ref, i) => {
+      issues.push(...checkFilters(ref?.filters ?? [], ['spec', 'rules', r, 'backendRefs', i, 'filters']))
       const isService = (ref?.group ?? '') === '' && (ref?.kind ?? 'Service') === 'Service'
       if (isService && ref?.port === undefined) {
         issues.push({ path: ['spec', 'rules', r, 'backendRefs', i, 'port'], message: 'is required for a Service backendRef' })

@@ -37,8 +37,9 @@ export interface SeenRequest {
  * - `/bytes?n=N`: N bytes of 'x'
  * - `/sse?events=N&interval=MS`: a text/event-stream of N events, MS apart
  * - `/chunks?n=N&interval=MS`: N chunks of unknown total length (chunked framing)
+ * With `delayMs`, every answer waits that long first (a slow backend).
  */
-export function startUpstream(name: string, port = 0): Upstream {
+export function startUpstream(name: string, port = 0, options: { delayMs?: number } = {}): Upstream {
   const seen: SeenRequest[] = []
   const server: Server<undefined> = Bun.serve({
     hostname: '127.0.0.1',
@@ -50,6 +51,7 @@ export function startUpstream(name: string, port = 0): Upstream {
       const headers: Record<string, string> = {}
       req.headers.forEach((v, k) => (headers[k] = v))
       seen.push({ method: req.method, path: url.pathname + url.search, headers, body })
+      if (options.delayMs) await Bun.sleep(options.delayMs)
       const base = { 'x-upstream': name }
       const q = (k: string, d: number) => Number(url.searchParams.get(k) ?? d)
       const ending = url.pathname.slice(url.pathname.lastIndexOf('/'))

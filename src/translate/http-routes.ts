@@ -1,18 +1,31 @@
-import type { BackendModel, RouteAction, RouteMatch, RouteModel, RouteTimeouts } from '../model.ts'
+import type {
+  BackendModel,
+  FilterSpec,
+  RetryPolicy,
+  RouteAction,
+  RouteMatch,
+  RouteModel,
+  RouteTimeouts,
+  SessionPersistenceModel,
+} from '../model.ts'
 import type { Resource } from '../resources/resources.ts'
 import { resolveParent, type ParentRef } from './attach.ts'
 import { resolveBackendRef, type BackendRef } from './backends.ts'
 import { DEFAULT_CONTROLLER_NAME, type ListenerContext, type TranslateContext } from './context.ts'
 import { parseDuration } from '../resources/durations.ts'
 import { DEFAULT_MATCH, normaliseMatch, type HTTPRouteMatchSpec } from './matches.ts'
+import { translateFilters, type RawFilter } from './route-filters.ts'
+import { parseRetry, parseSessionPersistence } from './route-retry.ts'
 import { Conditions, StatusError, statusEntry, type StatusEntry } from './status.ts'
 
 interface HTTPRouteRuleSpec {
   name?: string
   matches?: HTTPRouteMatchSpec[]
-  filters?: { type: string }[]
-  backendRefs?: BackendRef[]
+  filters?: RawFilter[]
+  backendRefs?: (BackendRef & { filters?: RawFilter[] })[]
   timeouts?: { request?: string; backendRequest?: string }
+  retry?: { codes?: number[]; attempts?: number; backoff?: string }
+  sessionPersistence?: Parameters<typeof parseSessionPersistence>[0]
 }
 
 interface HTTPRouteSpec {
@@ -26,10 +39,15 @@ interface BuiltRule {
   readonly index: number
   readonly name?: string
   readonly matches: readonly RouteMatch[]
+  readonly filters: readonly FilterSpec[]
   readonly action: RouteAction
   readonly timeouts: RouteTimeouts
+  readonly retry?: RetryPolicy
+  readonly sessionPersistence?: SessionPersistenceModel
   /** Why the rule was dropped (its matches are not served). */
   readonly invalid?: StatusError
+  /** Why the rule answers 500 (a filter it cannot apply); its matches are still served. */
+  readonly failure?: StatusError
   /** backendRef problems, reported together as ResolvedRefs=False (reason of the first). */
   readonly refErrors: readonly StatusError[]
 }
@@ -53,6 +71,8 @@ export function processHTTPRoutes(ctx: TranslateContext, status: Map<string, Sta
     const rules = (spec.rules ?? [{}]).map((rule, i) => buildRule(ctx, r, rule, i))
     const refErrors = rules.flatMap((b) => b.refErrors)
     const invalid = rules.filter((b) => b.invalid)
+    // Rules dropped, or answering 500 because of a filter problem that is not a reference.
+    const broken = rules.filter((b) => b.invalid || (b.failure && b.failure.type !== 'ResolvedRefs'))
     const attachedTo = new Set<ListenerContext>()
     const parents: RouteParentStatus[] = []
     for (const ref of spec.parentRefs ?? []) {
@@ -80,9 +100,9 @@ export function processHTTPRoutes(ctx: TranslateContext, status: Map<string, Sta
         conditions.set('ResolvedRefs', 'False', firstRefError.reason, refErrors.map((e) => e.message).join('; '))
       }
       else conditions.set('ResolvedRefs', 'True', 'ResolvedRefs', 'All references are resolved')
-      if (invalid.length > 0 && invalid.length < rules.length) {
-        const message = invalid.map((b) => `rule ${b.index}: ${b.invalid?.message}`).join('; ')
-        conditions.set('PartiallyInvalid', 'True', 'UnsupportedValue', `dropped ${message}`)
+      if (broken.length > 0 && invalid.length < rules.length) {
+        const message = broken.map((b) => `rule ${b.index}: ${(b.invalid ?? b.failure)?.message}`).join('; ')
+        conditions.set('PartiallyInvalid', 'True', 'UnsupportedValue', message)
       }
     }
     status.set(
@@ -105,30 +125,40 @@ function buildRule(ctx: TranslateContext, r: Resource, rule: HTTPRouteRuleSpec, 
     matches = rule.matches && rule.matches.length > 0 ? rule.matches.map(normaliseMatch) : [DEFAULT_MATCH]
   } catch (err) {
     if (!(err instanceof StatusError)) throw err
-    return { ...base, matches: [], action: respond500(err.message), timeouts: {}, invalid: err, refErrors: [] }
+    return { ...base, matches: [], filters: [], action: respond500(err.message), timeouts: {}, invalid: err, refErrors: [] }
   }
   const timeouts = parseTimeouts(rule.timeouts)
+  const retry = parseRetry(rule.retry)
+  const sessionPersistence = parseSessionPersistence(rule.sessionPersistence)
+  const extras = { timeouts, ...(retry ? { retry } : {}), ...(sessionPersistence ? { sessionPersistence } : {}) }
+  const ruleFilters = translateFilters(ctx, r, rule.filters ?? [], matches, false)
+  const refErrors: StatusError[] = [...ruleFilters.refErrors]
   const backends: BackendModel[] = []
-  const refErrors: StatusError[] = []
+  let failure = ruleFilters.failure
   for (const ref of rule.backendRefs ?? []) {
     const { backend, error } = resolveBackendRef(ctx, r, ref)
-    backends.push(backend)
     if (error) refErrors.push(error)
+    const backendFilters = translateFilters(ctx, r, ref.filters ?? [], matches, true)
+    refErrors.push(...backendFilters.refErrors)
+    failure ??= backendFilters.failure
+    backends.push(backendFilters.filters.length > 0 ? { ...backend, filters: backendFilters.filters } : backend)
   }
+  if (failure) {
+    if (failure.type === 'ResolvedRefs') refErrors.push(failure)
+    const action = respond500(`rule ${index}: ${failure.message}`)
+    return { ...base, ...extras, matches, filters: [], action, failure, refErrors }
+  }
+  const filters = ruleFilters.filters
+  const terminal = filters.some((f) => f.type === 'RequestRedirect')
   let action: RouteAction
-  if ((rule.filters ?? []).length > 0) {
-    const types = (rule.filters ?? []).map((f) => f.type).join(', ')
-    // Filters arrive with the filter chain; until then the rule answers 500 as for an invalid filter.
-    refErrors.push(new StatusError('ResolvedRefs', 'UnsupportedValue', `filters ${types} are not supported yet`))
-    action = respond500(`rule ${index}: filters ${types} are not supported yet`)
-  } else if (backends.length === 0) {
+  if (backends.length === 0 && !terminal) {
     action = respond500(`rule ${index} has no backendRefs`)
-  } else if (backends.every((b) => b.weight === 0)) {
+  } else if (backends.length > 0 && backends.every((b) => b.weight === 0) && !terminal) {
     action = respond500(`every backendRef of rule ${index} has weight 0`)
   } else {
     action = { kind: 'forward', backends }
   }
-  return { ...base, matches, action, timeouts, refErrors }
+  return { ...base, ...extras, matches, filters, action, refErrors }
 }
 
 function parseTimeouts(t: HTTPRouteRuleSpec['timeouts']): RouteTimeouts {
@@ -156,8 +186,11 @@ function addRouteModels(listener: ListenerContext, r: Resource, hostname: string
         ...(rule.name ? { ruleName: rule.name } : {}),
         hostname,
         match,
+        filters: rule.filters,
         action: rule.action,
         timeouts: rule.timeouts,
+        ...(rule.retry ? { retry: rule.retry } : {}),
+        ...(rule.sessionPersistence ? { sessionPersistence: rule.sessionPersistence } : {}),
         createdAt: r.meta.createdAt,
       })
     })

@@ -1,0 +1,74 @@
+import type { ActiveHealthChecks } from '../balancer/active-health.ts'
+import type { EndpointRegistry } from '../balancer/endpoint.ts'
+import { Pool } from '../balancer/pool.ts'
+import { DEFAULT_PICKER, PICKERS } from '../balancer/registry.ts'
+import type { Filter } from '../filters/filter.ts'
+import type { BackendModel, LoadBalancerModel } from '../model.ts'
+import type { CompiledBackend } from '../proxy/backend-set.ts'
+import { RetryBudget } from '../proxy/retry-budget.ts'
+
+/** BackendRuntime is the long-lived state backends are compiled against. */
+export interface BackendRuntime {
+  readonly endpoints: EndpointRegistry
+  /** Retry budgets by backend key, kept across reloads so a reload does not reset them. */
+  readonly budgets: Map<string, RetryBudget>
+  readonly healthChecks: ActiveHealthChecks
+}
+
+/** BackendUse records what a snapshot uses, so long-lived state can be trimmed after apply. */
+export interface BackendUse {
+  readonly endpointKeys: Set<string>
+  readonly healthCheckKeys: Set<string>
+  readonly budgetKeys: Set<string>
+}
+
+/**
+ * compileBackend builds a backend's pool (endpoints from the registry and the picker its policy
+ * names, least-request by default), its retry budget and active health check, and its
+ * backendRef filters (built by the caller, which knows the filter factories).
+ */
+export function compileBackend(
+  b: BackendModel,
+  rt: BackendRuntime,
+  use: BackendUse,
+  filters: readonly Filter[]
+): CompiledBackend {
+  const endpoints = b.endpoints.map((e) => {
+    const endpoint = rt.endpoints.get(e.address, e.port)
+    use.endpointKeys.add(endpoint.key)
+    return endpoint
+  })
+  const lb = b.policy?.loadBalancer
+  const factory = PICKERS.get(lb?.type ?? DEFAULT_PICKER)
+  if (!factory) throw new Error(`picker ${lb?.type} is not registered`)
+  const picker = factory.create(endpoints, pickerParams(lb))
+  const policy = b.policy
+  let retryBudget: RetryBudget | undefined
+  if (policy?.retryBudget) {
+    retryBudget = rt.budgets.get(b.key)
+    if (retryBudget) retryBudget.update(policy.retryBudget)
+    else rt.budgets.set(b.key, (retryBudget = new RetryBudget(policy.retryBudget)))
+    use.budgetKeys.add(b.key)
+  }
+  if (policy?.healthCheck && endpoints.length > 0) {
+    rt.healthChecks.ensure(b.key, endpoints, policy.healthCheck)
+    use.healthCheckKeys.add(b.key)
+  }
+  return {
+    key: b.key,
+    pool: new Pool(endpoints, picker),
+    ...(b.failure ? { failure: b.failure } : {}),
+    requestFilters: filters.filter((f) => f.request),
+    responseFilters: filters.filter((f) => f.response),
+    protocol: b.protocol ?? 'http1',
+    ...(b.tls ? { tls: b.tls } : {}),
+    ...(retryBudget ? { retryBudget } : {}),
+    ...(policy?.defaultRetry ? { defaultRetry: policy.defaultRetry } : {}),
+    ...(policy?.sessionPersistence ? { sessionPersistence: policy.sessionPersistence } : {}),
+  }
+}
+
+function pickerParams(lb: LoadBalancerModel | undefined): { header?: string; cookie?: string } {
+  if (lb?.type !== 'consistent-hash') return {}
+  return { ...(lb.header ? { header: lb.header } : {}), ...(lb.cookie ? { cookie: lb.cookie } : {}) }
+}

@@ -1,0 +1,43 @@
+import type { BackendModel } from '../model.ts'
+import { resolveBackendRef, type BackendRef } from '../translate/backends.ts'
+import type { Filter, FilterFactory } from './filter.ts'
+
+/** MirrorConfig is a parsed HTTPRequestMirrorFilter: where to copy requests, and how often. */
+export interface MirrorConfig {
+  /** Undefined when the backendRef cannot be used: the mirror is dropped, the rule still works. */
+  readonly backend?: BackendModel
+  /** Share of requests mirrored, 0..1. */
+  readonly probability: number
+}
+
+/**
+ * requestMirror copies requests (head and body) to another backend and discards its answers. The
+ * copy is chosen here, in the request phase; the proxy sends it beside the real request, and a
+ * slow or failing mirror never changes the client's response or its timing.
+ */
+export const requestMirror: FilterFactory<MirrorConfig> = {
+  type: 'RequestMirror',
+  parse(raw, { ctx, route, reportRef }) {
+    const m = raw.requestMirror ?? {}
+    let probability = 1
+    if (typeof m.percent === 'number') probability = m.percent / 100
+    else if (m.fraction) probability = (m.fraction.numerator ?? 0) / (m.fraction.denominator ?? 100)
+    const { backend, error } = resolveBackendRef(ctx, route, m.backendRef as BackendRef)
+    if (error) {
+      reportRef(error)
+      return { probability }
+    }
+    return { backend, probability: Math.max(0, Math.min(1, probability)) }
+  },
+  create(config, { compileBackend }): Filter {
+    if (!config.backend || config.probability <= 0) return {}
+    const target = compileBackend(config.backend)
+    const p = config.probability
+    return {
+      request(ex) {
+        if (p >= 1 || Math.random() < p) (ex.mirrors ??= []).push(target)
+        return false
+      },
+    }
+  },
+}

@@ -1,0 +1,29 @@
+import { Metrics } from './admin/metrics.ts'
+import { ActiveHealthChecks } from './balancer/active-health.ts'
+import { EndpointRegistry } from './balancer/endpoint.ts'
+import type { CompileRuntime, Snapshot } from './compile/compile.ts'
+import { Deadlines, deadlines } from './proxy/deadlines.ts'
+import { UpstreamPool } from './proxy/upstream-pool.ts'
+
+/**
+ * createRuntime makes the long-lived state that configurations are compiled against and that
+ * survives reloads (Caddy's hosts, Pingora's backends): endpoint health and load, pooled upstream
+ * connections, retry budgets, active health checks and metrics.
+ */
+export function createRuntime(metrics = new Metrics(), sweeper: Deadlines = deadlines): CompileRuntime {
+  return {
+    endpoints: new EndpointRegistry(),
+    upstreams: new UpstreamPool(),
+    deadlines: sweeper,
+    metrics,
+    budgets: new Map(),
+    healthChecks: new ActiveHealthChecks(),
+  }
+}
+
+/** trimRuntime drops the long-lived state that the applied snapshot no longer uses. */
+export function trimRuntime(rt: CompileRuntime, snapshot: Snapshot): void {
+  rt.endpoints.retain(snapshot.use.endpointKeys)
+  rt.healthChecks.retain(snapshot.use.healthCheckKeys)
+  for (const key of rt.budgets.keys()) if (!snapshot.use.budgetKeys.has(key)) rt.budgets.delete(key)
+}
