@@ -3,11 +3,14 @@ import { formatCheckReport, runCheck } from './cli/check.ts'
 import { CliError, parseArgs, USAGE, type CliOptions } from './cli/args.ts'
 import { Gateway } from './gateway.ts'
 import { createLogger } from './log.ts'
+import { runHealth } from './ops/health.ts'
+import { startServiceNotify } from './ops/service-notify.ts'
 import { formatConfigError } from './resources/config-error.ts'
 import { watchConfig } from './resources/watch.ts'
 import pkg from '../package.json' with { type: 'json' }
 
 async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'health') return runHealth(argv.slice(1))
   let options: CliOptions
   try {
     options = parseArgs(argv)
@@ -30,7 +33,8 @@ async function main(argv: readonly string[]): Promise<number> {
         ...(options.controllerName !== undefined ? { controllerName: options.controllerName } : {}),
       })
       console.log(options.json ? JSON.stringify(report, null, 2) : formatCheckReport(dir, report))
-      return report.errors.length + report.problems.length === 0 ? 0 : 1
+      const failures = report.errors.length + (options.errorsOnly ? 0 : report.problems.length)
+      return failures === 0 ? 0 : 1
     }
     case 'serve':
       return serve(options)
@@ -55,8 +59,9 @@ async function serve(options: CliOptions): Promise<number> {
     return 1
   }
   const admin = options.admin ? startAdminServer(gateway, options.admin.hostname, options.admin.port) : undefined
-  const watcher = watchConfig(options.configDir as string, () => void gateway.reload('file change'))
-  process.on('SIGHUP', () => void gateway.reload('SIGHUP'))
+  const service = startServiceNotify(gateway, logger)
+  const watcher = watchConfig(options.configDir as string, () => void service.reload('file change'))
+  process.on('SIGHUP', () => void service.reload('SIGHUP'))
   return new Promise<number>((resolve) => {
     let stopping = false
     const stop = async (signal: string) => {
@@ -66,6 +71,7 @@ async function serve(options: CliOptions): Promise<number> {
         return
       }
       stopping = true
+      service.stopping()
       logger.info({ signal }, 'draining')
       await watcher.close()
       await gateway.stop()

@@ -144,6 +144,8 @@ export type RouteAction =
 export interface BackendModel {
   /** `Service/namespace/name:port`; the balancer keeps per-backend state under this key. */
   readonly key: string
+  /** `namespace/name` of the Service, for policy status (policies attach to Services). */
+  readonly service?: string
   readonly weight: number
   readonly endpoints: readonly EndpointModel[]
   readonly failure?: { readonly status: number; readonly message: string }

@@ -10,6 +10,8 @@ export interface CliOptions {
   readonly accessLog: boolean
   readonly drainTimeoutMs: number
   readonly json: boolean
+  /** check: fail only on config errors (what would stop Weir from starting), not on status problems. */
+  readonly errorsOnly: boolean
 }
 
 /** CliError is a command line Weir cannot run; main prints it with the usage. */
@@ -20,7 +22,10 @@ const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'sil
 /** USAGE is printed by --help and after a command-line error. */
 export const USAGE = `usage:
   weir --config DIR [flags]          serve the Gateway API configuration in DIR
-  weir check --config DIR [--json]   validate DIR like \`nginx -t\`: print every problem, exit 1 if any
+  weir check --config DIR [--json] [--errors-only]
+                                     validate DIR like \`nginx -t\`: print every problem, exit 1 if any
+                                     (--errors-only: exit 1 only for config errors, as before a start)
+  weir health [--admin HOST:PORT]    exit 0 if the admin server answers /ready with 200
   weir --version
 
 flags:
@@ -45,6 +50,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let accessLog = true
   let drainTimeoutMs = 30_000
   let json = false
+  let errorsOnly = false
   while (args.length > 0) {
     const arg = args.shift() as string
     const eq = arg.indexOf('=')
@@ -87,6 +93,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--json':
         json = true
         break
+      case '--errors-only':
+        errorsOnly = true
+        break
       case '--version':
       case '-v':
         command = 'version'
@@ -102,7 +111,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if ((command === 'serve' || command === 'check') && configDir === undefined) {
     throw new CliError('--config DIR is required')
   }
-  return { command, configDir, admin, bindAddress, controllerName, logLevel, accessLog, drainTimeoutMs, json }
+  return { command, configDir, admin, bindAddress, controllerName, logLevel, accessLog, drainTimeoutMs, json, errorsOnly }
 }
 
 function parseAdmin(v: string): CliOptions['admin'] {

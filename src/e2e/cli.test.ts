@@ -193,3 +193,18 @@ describe('start-up', () => {
     expect(r.stderr).toContain('--config DIR is required')
   })
 })
+
+describe('weir check --errors-only', () => {
+  test('status problems are printed but only config errors fail', async () => {
+    const dir = await tempConfig({
+      'gw.yaml': gatewayYaml('gw', [{ name: 'http', port: 8080 }]),
+      'route.yaml': route('r', '/'),
+    })
+    const r = await run(['check', '--config', dir.path, '--errors-only'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('problem: HTTPRoute default/r parent gw: ResolvedRefs=False BackendNotFound')
+    await dir.write('bad.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: x}]}\n')
+    expect((await run(['check', '--config', dir.path, '--errors-only'])).code).toBe(1)
+    await dir.cleanup()
+  })
+})

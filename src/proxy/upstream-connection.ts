@@ -3,6 +3,7 @@ import { ChunkedDecoder } from '../http1/chunked.ts'
 import { BunSocketWriter } from '../net/bun-socket-writer.ts'
 import { parseResponseHead, type ResponseHead } from '../http1/response-head.ts'
 import { BODY_CHUNKED, BODY_NONE, BODY_STREAM, type ResponseBodyMode } from '../listeners/downstream.ts'
+import type { UpstreamTls } from '../model.ts'
 
 /** MAX_RESPONSE_HEAD_BYTES bounds an upstream response head (nginx proxy_buffer_size is 4-8 KiB; Envoy 60 KiB). */
 const MAX_RESPONSE_HEAD_BYTES = 64 * 1024
@@ -16,6 +17,8 @@ export interface UpstreamListener {
   onResponseHead(head: ResponseHead, body: ResponseBodyMode, first: Uint8Array | undefined, start: number, end: number): void
   onResponseBody(chunk: Uint8Array): void
   onResponseEnd(): void
+  /** The upstream accepted an upgrade (101); call `tunnel` to start passing bytes. */
+  onUpgrade?(head: ResponseHead): void
   /** The connection failed; `responseStarted` tells whether a response head had arrived. */
   onUpstreamError(err: Error, responseStarted: boolean): void
   /** Writes that returned false have drained. */
@@ -34,6 +37,30 @@ const BODY_CHUNK = 2
 const BODY_UNTIL_CLOSE = 3
 const IDLE = 4
 const CLOSED = 5
+const UPGRADING = 6
+const TUNNEL = 7
+
+/** TunnelSink receives the bytes of an upgraded (101) connection. */
+export interface TunnelSink {
+  data(chunk: Uint8Array): void
+  end(): void
+}
+
+/**
+ * identityProblem checks the upstream's certificate names (BackendTLSPolicy): one of
+ * subjectAltNames when given, else the policy hostname. Returns a message, or undefined if fine.
+ */
+function identityProblem(socket: Socket<UpstreamConnection>, tls: UpstreamTls): string | undefined {
+  const cert = socket.getPeerX509Certificate()
+  if (!cert) return 'the upstream sent no certificate'
+  const wanted = tls.subjectAltNames ?? [{ type: 'Hostname' as const, value: tls.serverName }]
+  const uris = (cert.subjectAltName ?? '').split(', ').filter((s) => s.startsWith('URI:')).map((s) => s.slice(4))
+  for (const w of wanted) {
+    if (w.type === 'Hostname' && cert.checkHost(w.value) !== undefined) return undefined
+    if (w.type === 'URI' && uris.includes(w.value)) return undefined
+  }
+  return `certificate does not match ${wanted.map((w) => w.value).join(' or ')}`
+}
 
 /**
  * UpstreamConnection is one keep-alive HTTP/1.1 connection to an endpoint (a Bun TCP socket). It
@@ -54,6 +81,9 @@ export class UpstreamConnection {
   #noBody = false
   #reusable = true
   #writer: BunSocketWriter | undefined
+  #tls: UpstreamTls | undefined
+  #upgrade = false
+  #tunnel: TunnelSink | undefined
   /** Requests this connection has carried; a reused connection may be stale. */
   requests = 0
   /** performance.now() when the connection last went idle. */
@@ -64,9 +94,17 @@ export class UpstreamConnection {
     this.#home = home
   }
 
-  /** connect opens the socket for the request set by `begin`: its listener hears onConnected or onConnectFailed. */
-  connect(hostname: string, port: number): void {
-    Bun.connect<UpstreamConnection>({ hostname, port, socket: HANDLERS, data: this }).then(
+  /**
+   * connect opens the socket for the request set by `begin`: its listener hears onConnected or
+   * onConnectFailed. With `tls` the connection is TLS (BackendTLSPolicy): the chain is verified
+   * against the given CA (or the system roots) and the certificate must carry the expected name.
+   */
+  connect(hostname: string, port: number, tls?: UpstreamTls): void {
+    this.#tls = tls
+    const options = tls
+      ? { hostname, port, socket: HANDLERS, data: this, tls: { serverName: tls.serverName, rejectUnauthorized: true, ...(tls.caPem ? { ca: tls.caPem } : {}) } }
+      : { hostname, port, socket: HANDLERS, data: this }
+    Bun.connect<UpstreamConnection>(options).then(
       () => {
         // The open handler has already taken the socket.
       },
@@ -88,13 +126,27 @@ export class UpstreamConnection {
    * begin assigns the next request. `noBody` is set for HEAD requests; `decodeChunks` asks for
    * chunked bodies as plain bytes (for clients that cannot take HTTP/1.1 chunk framing).
    */
-  begin(listener: UpstreamListener, noBody: boolean, decodeChunks: boolean): void {
+  begin(listener: UpstreamListener, noBody: boolean, decodeChunks: boolean, upgrade = false): void {
     this.#listener = listener
     this.#state = WAIT_HEAD
     this.#noBody = noBody
     this.#decodeChunks = decodeChunks
     this.#reusable = true
     this.#input = undefined
+    this.#upgrade = upgrade
+  }
+
+  /**
+   * tunnel turns the connection into a byte pipe after a 101 response: everything the upstream
+   * sends goes to `sink`, and `write` sends raw bytes. The connection is never pooled again.
+   */
+  tunnel(sink: TunnelSink): void {
+    this.#tunnel = sink
+    this.#state = TUNNEL
+    this.#reusable = false
+    const rest = this.#input
+    this.#input = undefined
+    if (rest && rest.length > 0) sink.data(rest)
   }
 
   /** write sends request bytes (a string must be ASCII); false means wait for onUpstreamDrain. */
@@ -133,8 +185,21 @@ export class UpstreamConnection {
   onOpen(socket: Socket<UpstreamConnection>): void {
     this.#socket = socket
     this.#writer = new BunSocketWriter(socket)
+    if (this.#tls) return // wait for the handshake
     const l = this.#listener
     if (l) l.onConnected(this)
+  }
+
+  onHandshake(socket: Socket<UpstreamConnection>, success: boolean, error: Error | null): void {
+    const problem = !success ? (error?.message ?? 'TLS handshake failed') : identityProblem(socket, this.#tls as UpstreamTls)
+    if (problem) {
+      const l = this.#listener
+      this.#listener = undefined
+      this.#close()
+      l?.onConnectFailed(new Error(`TLS to upstream: ${problem}`))
+      return
+    }
+    this.#listener?.onConnected(this)
   }
 
   onDrain(): void {
@@ -143,6 +208,9 @@ export class UpstreamConnection {
 
   onData(chunk: Uint8Array): void {
     switch (this.#state) {
+      case TUNNEL:
+        this.#tunnel?.data(chunk)
+        return
       case WAIT_HEAD:
         this.#input = this.#input ? concat(this.#input, chunk) : chunk
         this.#parseHead()
@@ -163,6 +231,12 @@ export class UpstreamConnection {
     this.#state = CLOSED
     this.#socket = undefined
     this.#home.forget(this)
+    if (state === TUNNEL) {
+      const sink = this.#tunnel
+      this.#tunnel = undefined
+      sink?.end()
+      return
+    }
     const l = this.#listener
     this.#listener = undefined
     if (!l) return
@@ -196,12 +270,18 @@ export class UpstreamConnection {
         this.#startBody(head, input, offset)
         return
       }
-      // 1xx interim responses (100 Continue, 103 Early Hints) are consumed here; 101 would need
-      // an upgraded tunnel, which is not offered because Upgrade is not forwarded.
       if (head.status === 101) {
-        this.#fail(new Error('upstream switched protocols without being asked'), false)
+        if (!this.#upgrade) {
+          this.#fail(new Error('upstream switched protocols without being asked'), false)
+          return
+        }
+        // The rest of the input already belongs to the new protocol; tunnel() passes it on.
+        this.#input = offset < input.length ? input.subarray(offset) : undefined
+        this.#state = UPGRADING
+        this.#listener?.onUpgrade?.(head)
         return
       }
+      // 1xx interim responses (100 Continue, 103 Early Hints) are consumed here.
       if (offset === input.length) {
         this.#input = undefined
         return
@@ -338,6 +418,9 @@ export class UpstreamConnection {
 const HANDLERS: SocketHandler<UpstreamConnection> = {
   open(s) {
     s.data.onOpen(s)
+  },
+  handshake(s, success, error) {
+    s.data.onHandshake(s, success, error)
   },
   data(s, chunk) {
     s.data.onData(chunk)

@@ -20,6 +20,7 @@ export type CanonicalKind =
   | 'BackendTLSPolicy'
   | 'ListenerSet'
   | 'XBackendTrafficPolicy'
+  | 'BackendLoadBalancingPolicy'
   | 'CORSPolicy'
   | 'InferencePool'
   | 'InferenceObjective'
@@ -30,12 +31,17 @@ export type CanonicalKind =
   | 'Secret'
   | 'ConfigMap'
 
-/** SchemaRef names a generated validator module and the apiVersion/kind it expects. */
+/** SchemaRef names a generated validator module, how to import it, and the apiVersion/kind it expects. */
 export interface SchemaRef {
   readonly module: string
+  /** Imports the module on first use; see VALIDATOR_MODULES for why it is a thunk. */
+  readonly load: ValidatorLoader
   readonly apiVersion: string
   readonly kind: string
 }
+
+/** ValidatorLoader imports one generated validator module (an ajv standalone `validate`). */
+export type ValidatorLoader = () => Promise<{ validate: (data: unknown) => boolean }>
 
 /** KindInfo describes how one apiVersion/kind spelling is read. */
 export interface KindInfo {
@@ -52,11 +58,79 @@ const GWX = 'gateway.networking.x-k8s.io'
 const GATEWAY_SCHEMAS = '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApis'
 const CORE_SCHEMAS = 'kubernetes-models/_schemas/IoK8sApi'
 
+/**
+ * VALIDATOR_MODULES maps every validator module Weir uses to a thunk that imports it. Each import
+ * has a literal specifier because `bun build --compile` only bundles modules it can see: a
+ * specifier computed at run time would be looked up in a node_modules the binary does not have.
+ * The thunks keep loading lazy, so a run only parses the validators its documents need.
+ */
+const VALIDATOR_MODULES: Readonly<Record<string, ValidatorLoader>> = {
+  '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1GatewayClass':
+    () => import('@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1GatewayClass'),
+  '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1Gateway':
+    () => import('@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1Gateway'),
+  '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1HTTPRoute':
+    () => import('@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1HTTPRoute'),
+  '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1ReferenceGrant':
+    () => import('@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1ReferenceGrant'),
+  '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1beta1GatewayClass':
+    () => import('@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1beta1GatewayClass'),
+  '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1beta1Gateway':
+    () => import('@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1beta1Gateway'),
+  '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1beta1HTTPRoute':
+    () => import('@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1beta1HTTPRoute'),
+  '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1beta1ReferenceGrant':
+    () => import('@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1beta1ReferenceGrant'),
+  '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1alpha2ReferenceGrant':
+    () => import('@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1alpha2ReferenceGrant'),
+  '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1GRPCRoute':
+    () => import('@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1GRPCRoute'),
+  '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1alpha2GRPCRoute':
+    () => import('@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1alpha2GRPCRoute'),
+  '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1TLSRoute':
+    () => import('@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1TLSRoute'),
+  '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1alpha2TLSRoute':
+    () => import('@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1alpha2TLSRoute'),
+  '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1alpha3TLSRoute':
+    () => import('@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1alpha3TLSRoute'),
+  '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1alpha2TCPRoute':
+    () => import('@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1alpha2TCPRoute'),
+  '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1alpha2UDPRoute':
+    () => import('@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1alpha2UDPRoute'),
+  '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1BackendTLSPolicy':
+    () => import('@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1BackendTLSPolicy'),
+  '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1alpha3BackendTLSPolicy':
+    () => import('@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1alpha3BackendTLSPolicy'),
+  '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1ListenerSet':
+    () => import('@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1ListenerSet'),
+  '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisxV1alpha1XBackendTrafficPolicy':
+    () => import('@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisxV1alpha1XBackendTrafficPolicy'),
+  'kubernetes-models/_schemas/IoK8sApiCoreV1Namespace':
+    () => import('kubernetes-models/_schemas/IoK8sApiCoreV1Namespace'),
+  'kubernetes-models/_schemas/IoK8sApiCoreV1Service':
+    () => import('kubernetes-models/_schemas/IoK8sApiCoreV1Service'),
+  'kubernetes-models/_schemas/IoK8sApiCoreV1Secret':
+    () => import('kubernetes-models/_schemas/IoK8sApiCoreV1Secret'),
+  'kubernetes-models/_schemas/IoK8sApiCoreV1ConfigMap':
+    () => import('kubernetes-models/_schemas/IoK8sApiCoreV1ConfigMap'),
+  'kubernetes-models/_schemas/IoK8sApiDiscoveryV1EndpointSlice':
+    () => import('kubernetes-models/_schemas/IoK8sApiDiscoveryV1EndpointSlice'),
+}
+
+/** validatorLoader returns the thunk for a module; a name missing from the table is a bug here. */
+function validatorLoader(module: string): ValidatorLoader {
+  const load = VALIDATOR_MODULES[module]
+  if (!load) throw new Error(`no validator module ${module} in VALIDATOR_MODULES`)
+  return load
+}
+
 /** gatewaySchema names the validator of a Gateway API kind; `experimental` selects the x-k8s group. */
 function gatewaySchema(version: string, kind: string, experimental = false): SchemaRef {
   const moduleVersion = (experimental ? 'x' : '') + version.charAt(0).toUpperCase() + version.slice(1)
+  const module = `${GATEWAY_SCHEMAS}${moduleVersion}${kind}`
   return {
-    module: `${GATEWAY_SCHEMAS}${moduleVersion}${kind}`,
+    module,
+    load: validatorLoader(module),
     apiVersion: `${experimental ? GWX : GW}/${version}`,
     kind,
   }
@@ -138,6 +212,8 @@ add(`${GWX}/v1alpha1`, 'XBackendTrafficPolicy', {
   schema: gatewaySchema('v1alpha1', 'XBackendTrafficPolicy', true),
 })
 add(`${GWX}/v1alpha1`, 'CORSPolicy', { kind: 'CORSPolicy', namespaced: true })
+// Weir's own policy: the load-balancing algorithm and active health checks of a Service.
+add('weir.dev/v1alpha1', 'BackendLoadBalancingPolicy', { kind: 'BackendLoadBalancingPolicy', namespaced: true })
 add('inference.networking.k8s.io/v1', 'InferencePool', { kind: 'InferencePool', namespaced: true })
 for (const group of ['inference.networking.x-k8s.io/v1alpha2', `${GWX}/v1alpha1`]) {
   add(group, 'InferencePool', { kind: 'InferencePool', namespaced: true })
@@ -152,11 +228,12 @@ add('inference.networking.k8s.io/v1alpha1', 'InferenceObjective', {
   namespaced: true,
 })
 
-function core(kind: CanonicalKind, namespaced: boolean, apiVersion = 'v1', module = `CoreV1${kind}`): void {
+function core(kind: CanonicalKind, namespaced: boolean, apiVersion = 'v1', name = `CoreV1${kind}`): void {
+  const module = `${CORE_SCHEMAS}${name}`
   add(apiVersion, kind, {
     kind,
     namespaced,
-    schema: { module: `${CORE_SCHEMAS}${module}`, apiVersion, kind },
+    schema: { module, load: validatorLoader(module), apiVersion, kind },
   })
 }
 core('Namespace', false)

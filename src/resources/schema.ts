@@ -22,8 +22,8 @@ const validators = new Map<string, Validate>()
 async function loadValidator(ref: SchemaRef): Promise<Validate> {
   let v = validators.get(ref.module)
   if (!v) {
-    const mod = (await import(ref.module)) as { validate: Validate }
-    v = mod.validate
+    // ajv's standalone code attaches `errors` to the function; the module's typings leave it out.
+    v = (await ref.load()).validate as Validate
     validators.set(ref.module, v)
   }
   return v

@@ -1,4 +1,4 @@
-import type { BackendModel, EndpointModel } from '../model.ts'
+import type { BackendModel, EndpointModel, UpstreamProtocol } from '../model.ts'
 import type { Resource } from '../resources/resources.ts'
 import type { TranslateContext } from './context.ts'
 import { referenceAllowed } from './references.ts'
@@ -28,8 +28,17 @@ interface EndpointSliceBody {
   ports?: { name?: string; port?: number }[]
 }
 
-/** Application protocols a Service port may declare that Weir speaks to today. */
-const SUPPORTED_APP_PROTOCOLS = new Set(['http', 'kubernetes.io/http', 'kubernetes.io/ws'])
+/**
+ * The wire protocol for each Service port `appProtocol` Weir speaks (Kubernetes standard
+ * application protocols): HTTP/1.1 (WebSocket upgrades included) or HTTP/2 cleartext.
+ */
+const APP_PROTOCOLS: Readonly<Record<string, UpstreamProtocol>> = {
+  http: 'http1',
+  'kubernetes.io/http': 'http1',
+  'kubernetes.io/ws': 'http1',
+  'kubernetes.io/wss': 'http1',
+  'kubernetes.io/h2c': 'h2c',
+}
 
 /** BackendResolution is a backendRef turned into a weighted backend, plus the error to report. */
 export interface BackendResolution {
@@ -70,13 +79,30 @@ export function resolveBackendRef(ctx: TranslateContext, route: Resource, ref: B
   if (ref.port === undefined) return fail('BackendNotFound', `backendRef to Service ${namespace}/${ref.name} needs a port`)
   const port = (service.body.spec?.ports ?? []).find((p) => p.port === ref.port)
   if (!port) return fail('BackendNotFound', `Service ${namespace}/${ref.name} has no port ${ref.port}`)
-  if (port.appProtocol !== undefined && !SUPPORTED_APP_PROTOCOLS.has(port.appProtocol.toLowerCase())) {
+  const protocol = port.appProtocol === undefined ? 'http1' : APP_PROTOCOLS[port.appProtocol.toLowerCase()]
+  const policies = ctx.servicePolicies.get(`${namespace}/${ref.name}`)
+  if (!protocol || (port.appProtocol?.toLowerCase() === 'kubernetes.io/wss' && !policies?.tls)) {
     return fail(
       'UnsupportedProtocol',
-      `Service ${namespace}/${ref.name} port ${ref.port} has appProtocol ${port.appProtocol}, which Weir cannot forward to yet`
+      `Service ${namespace}/${ref.name} port ${ref.port} has appProtocol ${port.appProtocol}, which Weir cannot forward to` +
+        (protocol ? ' without a BackendTLSPolicy' : '')
     )
   }
-  return { backend: { key, weight, endpoints: serviceEndpoints(ctx, namespace, ref.name, port) } }
+  const serviceName = `${namespace}/${ref.name}`
+  if (policies?.tlsFailure) {
+    return { backend: { key, service: serviceName, weight, endpoints: [], failure: { status: 500, message: policies.tlsFailure } } }
+  }
+  return {
+    backend: {
+      key,
+      service: serviceName,
+      weight,
+      endpoints: serviceEndpoints(ctx, namespace, ref.name, port),
+      protocol,
+      ...(policies?.tls ? { tls: policies.tls } : {}),
+      ...(policies?.policy ? { policy: policies.policy } : {}),
+    },
+  }
 }
 
 /**

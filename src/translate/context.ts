@@ -1,4 +1,4 @@
-import type { Certificate, RouteModel } from '../model.ts'
+import type { BackendPolicyModel, Certificate, RouteModel, UpstreamTls } from '../model.ts'
 import type { Resource, Resources } from '../resources/resources.ts'
 import { selectorMatches, type LabelSelector } from './label-selector.ts'
 import { Conditions } from './status.ts'
@@ -148,10 +148,22 @@ export class ListenerContext {
   }
 }
 
+/** ServicePolicies is what the policies attached to one Service contribute to its backends. */
+export interface ServicePolicies {
+  policy?: BackendPolicyModel
+  tls?: UpstreamTls
+  /** Set when a BackendTLSPolicy applies but has no usable CA: the backend must not be used. */
+  tlsFailure?: string
+}
+
 /** TranslateContext is the shared state of one translation run. */
 export class TranslateContext {
   readonly gatewayClasses = new Map<string, GatewayClassContext>()
   readonly gateways: GatewayContext[] = []
+  /** Gateways whose routes send traffic to each Service (`namespace/name`): policy ancestors. */
+  readonly serviceGateways = new Map<string, Set<GatewayContext>>()
+  /** What policies say about each Service (`namespace/name`), filled before routes are read. */
+  readonly servicePolicies = new Map<string, ServicePolicies>()
   constructor(
     readonly resources: Resources,
     readonly options: TranslateOptions

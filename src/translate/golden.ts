@@ -56,13 +56,26 @@ function summariseRoute(r: RouteModel): string {
     r.action.kind === 'respond'
       ? `respond ${r.action.status}`
       : `forward ${r.action.backends.map(summariseBackend).join(', ')}`
-  const timeouts = Object.entries(r.timeouts)
+  const notes = Object.entries(r.timeouts)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}=${v}ms`)
-  return `${r.name}: ${parts.join(' ')} -> ${action}${timeouts.length ? ` (${timeouts.join(' ')})` : ''}`
+  if (r.filters.length) notes.push(`filters=${r.filters.map((f) => f.type).join(',')}`)
+  if (r.retry) notes.push(`retry=${r.retry.attempts}x${r.retry.backoffMs}ms codes=${r.retry.codes.join(',')}`)
+  if (r.sessionPersistence) notes.push(`session=${r.sessionPersistence.type}:${r.sessionPersistence.sessionName}`)
+  return `${r.name}: ${parts.join(' ')} -> ${action}${notes.length ? ` (${notes.join(' ')})` : ''}`
 }
 
 function summariseBackend(b: BackendModel): string {
   if (b.failure) return `${b.key}*${b.weight}=${b.failure.status}`
-  return `${b.key}*${b.weight}[${b.endpoints.map((e) => `${e.address}:${e.port}`).join(' ')}]`
+  const extras: string[] = []
+  if (b.protocol && b.protocol !== 'http1') extras.push(b.protocol)
+  if (b.tls) extras.push(`tls=${b.tls.serverName}${b.tls.caPem ? '+ca' : '+system'}${b.tls.subjectAltNames ? `+san=${b.tls.subjectAltNames.map((s) => s.value).join(',')}` : ''}`)
+  if (b.filters?.length) extras.push(`filters=${b.filters.map((f) => f.type).join(',')}`)
+  const p = b.policy
+  if (p?.loadBalancer) extras.push(`lb=${p.loadBalancer.type}`)
+  if (p?.healthCheck) extras.push(`health=${p.healthCheck.path}@${p.healthCheck.intervalMs}ms`)
+  if (p?.retryBudget) extras.push(`budget=${p.retryBudget.percent}%/${p.retryBudget.intervalMs}ms`)
+  if (p?.defaultRetry) extras.push(`retry=${p.defaultRetry.attempts}x${p.defaultRetry.backoffMs}ms`)
+  if (p?.sessionPersistence) extras.push(`session=${p.sessionPersistence.type}:${p.sessionPersistence.sessionName}`)
+  return `${b.key}*${b.weight}[${b.endpoints.map((e) => `${e.address}:${e.port}`).join(' ')}]${extras.length ? ` (${extras.join(' ')})` : ''}`
 }

@@ -11,7 +11,7 @@ import type {
 import type { Resource } from '../resources/resources.ts'
 import { resolveParent, type ParentRef } from './attach.ts'
 import { resolveBackendRef, type BackendRef } from './backends.ts'
-import { DEFAULT_CONTROLLER_NAME, type ListenerContext, type TranslateContext } from './context.ts'
+import { DEFAULT_CONTROLLER_NAME, type GatewayContext, type ListenerContext, type TranslateContext } from './context.ts'
 import { parseDuration } from '../resources/durations.ts'
 import { DEFAULT_MATCH, normaliseMatch, type HTTPRouteMatchSpec } from './matches.ts'
 import { translateFilters, type RawFilter } from './route-filters.ts'
@@ -88,6 +88,7 @@ export function processHTTPRoutes(ctx: TranslateContext, status: Map<string, Sta
         conditions.set('Accepted', 'False', first?.reason ?? 'UnsupportedValue', `every rule is invalid: ${first?.message}`)
       } else {
         conditions.set('Accepted', 'True', 'Accepted', 'Route is accepted')
+        for (const a of resolution.attachments) recordServiceUse(ctx, a.listener.gateway, rules)
         for (const a of resolution.attachments) {
           if (attachedTo.has(a.listener)) continue
           attachedTo.add(a.listener)
@@ -115,6 +116,19 @@ export function processHTTPRoutes(ctx: TranslateContext, status: Map<string, Sta
         })),
       })
     )
+  }
+}
+
+/** recordServiceUse notes that a Gateway sends traffic to the Services of these rules (policy ancestors). */
+function recordServiceUse(ctx: TranslateContext, gateway: GatewayContext, rules: readonly BuiltRule[]): void {
+  for (const rule of rules) {
+    if (rule.action.kind !== 'forward') continue
+    for (const b of rule.action.backends) {
+      if (!b.service) continue
+      let set = ctx.serviceGateways.get(b.service)
+      if (!set) ctx.serviceGateways.set(b.service, (set = new Set()))
+      set.add(gateway)
+    }
   }
 }
 

@@ -6,6 +6,10 @@ import { DEFAULT_CONTROLLER_NAME, TranslateContext, type TranslateOptions } from
 import { processGatewayClasses } from './gateway-classes.ts'
 import { processGateways } from './gateways.ts'
 import { processHTTPRoutes } from './http-routes.ts'
+import { processBackendTlsPolicies } from './backend-tls-policies.ts'
+import { processLoadBalancingPolicies } from './lb-policies.ts'
+import { writePolicyStatus } from './policy-targets.ts'
+import { processTrafficPolicies } from './traffic-policies.ts'
 import { compareRoutes } from './precedence.ts'
 import { Conditions, statusEntry, type StatusMap } from './status.ts'
 
@@ -20,10 +24,7 @@ const UNSERVED_ROUTE_KINDS: readonly CanonicalKind[] = ['GRPCRoute', 'TLSRoute',
 
 /** Kinds that will get their own status once implemented; until then they say so. */
 const UNIMPLEMENTED_KINDS: readonly CanonicalKind[] = [
-  'BackendTLSPolicy',
   'ListenerSet',
-  'XBackendTrafficPolicy',
-  'CORSPolicy',
   'InferencePool',
   'InferenceObjective',
   'InferenceModel',
@@ -40,7 +41,13 @@ export function translate(resources: Resources, options: TranslateOptions): Tran
   const status: StatusMap = new Map()
   processGatewayClasses(ctx)
   processGateways(ctx)
+  const policies = [
+    ...processTrafficPolicies(ctx),
+    ...processLoadBalancingPolicies(ctx),
+    ...processBackendTlsPolicies(ctx),
+  ]
   processHTTPRoutes(ctx, status, keyOf)
+  for (const p of policies) writePolicyStatus(ctx, p, status, firstControllerName(ctx))
   reportUnservedRoutes(ctx, status)
   writeGatewayClassStatus(ctx, status)
   writeGatewayStatus(ctx, status)
@@ -134,6 +141,11 @@ function buildModel(ctx: TranslateContext): Model {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, s]) => ({ key, ...s }))
   return { sockets: list }
+}
+
+/** firstControllerName is the controllerName reported by policies with no Gateway ancestor. */
+function firstControllerName(ctx: TranslateContext): string {
+  return ctx.gatewayClasses.values().next().value?.controllerName ?? DEFAULT_CONTROLLER_NAME
 }
 
 /** socketKey names a listening socket: `address:port`, with IPv6 addresses in brackets. */
