@@ -100,6 +100,7 @@ export class Gateway {
     this.#stopped = true
     await this.#manager.stop()
     this.#rt.upstreams.closeIdle()
+    this.#rt.h2c.closeAll()
     this.#rt.healthChecks.stop()
   }
 

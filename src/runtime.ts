@@ -3,6 +3,7 @@ import { ActiveHealthChecks } from './balancer/active-health.ts'
 import { EndpointRegistry } from './balancer/endpoint.ts'
 import type { CompileRuntime, Snapshot } from './compile/compile.ts'
 import { Deadlines, deadlines } from './proxy/deadlines.ts'
+import { H2cSessions } from './proxy/h2c-upstream.ts'
 import { UpstreamPool } from './proxy/upstream-pool.ts'
 
 /**
@@ -14,6 +15,7 @@ export function createRuntime(metrics = new Metrics(), sweeper: Deadlines = dead
   return {
     endpoints: new EndpointRegistry(),
     upstreams: new UpstreamPool(),
+    h2c: new H2cSessions(),
     deadlines: sweeper,
     metrics,
     budgets: new Map(),

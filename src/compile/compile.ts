@@ -1,7 +1,7 @@
 import type { Metrics } from '../admin/metrics.ts'
 import type { ListenerModel, Model, BackendModel, RouteMatch } from '../model.ts'
 import type { CompiledBackend } from '../proxy/backend-set.ts'
-import type { ProxyRuntime } from '../proxy/proxy-call.ts'
+import type { ProxyRuntime } from '../proxy/forward-target.ts'
 import { compileBackend, type BackendRuntime, type BackendUse } from './compile-backend.ts'
 import { compileRoute, createFilters } from './compile-route.ts'
 import { RouteTable } from './route-table.ts'

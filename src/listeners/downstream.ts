@@ -39,6 +39,23 @@ export interface Downstream {
   onClientGone: (() => void) | undefined
   /** headersSent tells whether the response has started (after that, errors can only abort). */
   readonly headersSent: boolean
+  /**
+   * upgrade answers 101 with the upstream's headers and turns the connection into a byte tunnel
+   * (WebSocket and other HTTP/1.1 upgrades). It returns the writer towards the client, or
+   * undefined when this downstream cannot be upgraded (HTTP/2).
+   */
+  upgrade?(reason: string, headers: readonly string[], sink: TunnelPeer): TunnelPeer | undefined
+}
+
+/**
+ * TunnelPeer is one side of an upgraded connection: `write` passes bytes on (false means slow
+ * down: pause the other side until `onDrain`), `end` closes it.
+ */
+export interface TunnelPeer {
+  write(chunk: Uint8Array): boolean
+  end(): void
+  pause(): void
+  resume(): void
 }
 
 /** ResponseBodyMode says how the response body will arrive at `sendBody`. */
@@ -63,8 +80,11 @@ export interface RequestBody {
   /** Body length from Content-Length, or -1 when unknown (chunked, or HTTP/2 without one). */
   readonly length: number
   readonly rawChunked: boolean
-  /** start begins delivery; bytes already received are delivered before it returns. */
-  start(sink: BodySink): void
+  /**
+   * start begins delivery; bytes already received are delivered before it returns. `decoded`
+   * asks for the payload without HTTP/1.1 chunk framing (for an HTTP/2 upstream).
+   */
+  start(sink: BodySink, decoded?: boolean): void
   pause(): void
   resume(): void
 }

@@ -36,6 +36,8 @@ export class Exchange {
   upstreamPath: string
   /** Response filters of the matched route, run on the upstream's response head. */
   responseFilters: readonly Filter[] | undefined = undefined
+  /** The Upgrade the client asked for (`websocket`), or '' for a plain request. */
+  upgrade = ''
   /** Mirrors chosen for this request by RequestMirror filters. */
   mirrors: CompiledBackend[] | undefined = undefined
   readonly startedAt: number

@@ -2,13 +2,15 @@ import { LAST_CHUNK, encodeChunkHeader } from '../http1/chunked.ts'
 import { parseRequestHead, type RequestHead } from '../http1/request-head.ts'
 import { isHopByHop } from '../proxy/hop-by-hop.ts'
 import { statusText } from '../proxy/status-text.ts'
-import type { Downstream, RequestBody, ResponseBodyMode } from './downstream.ts'
+import type { Downstream, RequestBody, ResponseBodyMode, TunnelPeer } from './downstream.ts'
 import { Exchange } from './exchange.ts'
 import type { ConnectionHost } from './http-handler.ts'
 import { Http1RequestBody, type BodyOwner } from './http1-request-body.ts'
+import { statusLine, switchingProtocolsHead } from './http1-status-line.ts'
 import { httpDate } from './http-date.ts'
 import { normaliseHost, splitTarget } from './request-target.ts'
 import type { Transport, TransportEvents } from './transport.ts'
+import { concatBytes } from '../net/concat-bytes.ts'
 
 /** MAX_HEAD_BYTES bounds a request head (nginx: large_client_header_buffers 4 8k = 32 KiB). */
 const MAX_HEAD_BYTES = 32 * 1024
@@ -53,6 +55,8 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
   #inputPaused = false
   #lastHostRaw = ''
   #lastHost = ''
+  /** The upstream side of an upgraded connection; set once a 101 has been sent. */
+  #tunnel: TunnelPeer | undefined
   onWritable: (() => void) | undefined = undefined
   onClientGone: (() => void) | undefined = undefined
 
@@ -86,6 +90,10 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
 
   onData(chunk: Uint8Array): void {
     if (this.#closed || this.#ending) return
+    if (this.#tunnel) {
+      if (!this.#tunnel.write(chunk)) this.pauseInput()
+      return
+    }
     if (this.#active) {
       const body = this.#body
       const rest = body && !body.complete ? body.push(chunk) : chunk
@@ -95,7 +103,7 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
       return
     }
     const waiting = this.#input !== undefined
-    this.#input = this.#input ? concat(this.#input, chunk) : chunk
+    this.#input = this.#input ? concatBytes(this.#input, chunk) : chunk
     // A head arriving in small pieces is re-parsed only when a line may have ended (or the size
     // limit is crossed), so a slow client cannot make parsing quadratic.
     if (waiting && chunk.indexOf(0x0a) === -1 && this.#input.length <= MAX_HEAD_BYTES) return
@@ -103,6 +111,10 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
   }
 
   onDrain(): void {
+    if (this.#tunnel) {
+      this.#tunnel.resume()
+      return
+    }
     const cb = this.onWritable
     if (cb) cb()
   }
@@ -111,6 +123,12 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
     if (this.#closed) return
     this.#closed = true
     this.#host.connectionClosed(this)
+    if (this.#tunnel) {
+      const other = this.#tunnel
+      this.#tunnel = undefined
+      other.end()
+      return
+    }
     if (this.#active && !this.#responseDone) {
       const gone = this.onClientGone
       this.onClientGone = undefined
@@ -211,6 +229,28 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
     this.#responseComplete()
   }
 
+  upgrade(reason: string, headers: readonly string[], sink: TunnelPeer): TunnelPeer | undefined {
+    const head = this.#head
+    if (this.#closed || this.#headersSent || !head?.upgrade) return undefined
+    this.#headersSent = true
+    this.#responseDone = true
+    this.#t.writeHead(switchingProtocolsHead(reason, headers, head.upgrade))
+    this.#tunnel = sink
+    this.#t.setIdleTimeout(0)
+    // Bytes the client sent after its request head already belong to the new protocol.
+    const early = this.#input
+    this.#input = undefined
+    if (early && early.length > 0) sink.write(early)
+    this.resumeInput()
+    const t = this.#t
+    return {
+      write: (chunk) => t.write(chunk),
+      end: () => t.end(),
+      pause: () => this.pauseInput(),
+      resume: () => this.resumeInput(),
+    }
+  }
+
   abort(): void {
     if (this.#closed) return
     this.#keepAlive = false
@@ -247,7 +287,7 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
 
   #hold(bytes: Uint8Array): void {
     // Pipelined bytes wait until the current response is done; stop reading meanwhile.
-    this.#input = this.#input ? concat(this.#input, bytes) : bytes
+    this.#input = this.#input ? concatBytes(this.#input, bytes) : bytes
     this.pauseInput()
   }
 
@@ -304,6 +344,7 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
       this,
       this.#host.observer
     )
+    if (head.upgrade !== '' && !this.#body) ex.upgrade = head.upgrade
     this.#host.handler.handle(ex, this.#t.serverName)
   }
 
@@ -348,22 +389,3 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
 }
 
 const NO_TOKENS: readonly string[] = []
-
-/** STATUS_LINES caches the status lines of the common statuses with their standard reasons. */
-const STATUS_LINES = new Map<number, string>()
-
-function statusLine(status: number, reason: string): string {
-  const standard = statusText(status)
-  if (reason !== standard) return `HTTP/1.1 ${status} ${reason}${CRLF}`
-  let line = STATUS_LINES.get(status)
-  if (line === undefined) STATUS_LINES.set(status, (line = `HTTP/1.1 ${status} ${standard}${CRLF}`))
-  return line
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length)
-  out.set(a, 0)
-  out.set(b, a.length)
-  return out
-}
-

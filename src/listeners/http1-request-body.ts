@@ -20,7 +20,7 @@ export class Http1RequestBody implements RequestBody {
   readonly length: number
   readonly rawChunked: boolean
   #remaining: number
-  readonly #decoder: ChunkedDecoder | undefined
+  #decoder: ChunkedDecoder | undefined
   readonly #owner: BodyOwner
   #sink: BodySink | undefined
   #held: Uint8Array[] = []
@@ -77,12 +77,22 @@ export class Http1RequestBody implements RequestBody {
     return rest
   }
 
-  start(sink: BodySink): void {
+  start(sink: BodySink, decoded = false): void {
     if (this.#sink) throw new Error('request body already started')
-    this.#sink = sink
     this.#owner.bodyStarted()
     const held = this.#held
     this.#held = []
+    if (decoded && this.rawChunked) {
+      // Deliver the payload only: a second decoder reads the framing of what was held and of
+      // what comes, and hands the chunk data to the sink.
+      const decoder = new ChunkedDecoder((data) => sink.data(data))
+      for (const piece of held) decoder.push(piece)
+      this.#decoder = decoder
+      this.#sink = { data: () => {}, end: () => sink.end(), error: (e) => sink.error(e) }
+      if (this.#complete) sink.end()
+      return
+    }
+    this.#sink = sink
     for (const piece of held) sink.data(piece)
     if (this.#complete) sink.end()
   }

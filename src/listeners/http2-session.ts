@@ -173,7 +173,7 @@ class Http2RequestBody implements RequestBody {
     this.#stream = stream
   }
 
-  start(sink: BodySink): void {
+  start(sink: BodySink, _decoded?: boolean): void {
     this.#stream.on('data', (chunk: Buffer) => sink.data(chunk))
     this.#stream.on('end', () => sink.end())
     this.#stream.on('aborted', () => sink.error(new Error('client reset the stream')))

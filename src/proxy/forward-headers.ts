@@ -34,6 +34,8 @@ export function upstreamRequestHead(ex: Exchange, target: string, framing: Reque
   const client = ex.clientAddress
   head += `x-forwarded-for: ${forwardedFor === undefined ? client : `${forwardedFor}, ${client}`}\r\n`
   head += `x-forwarded-proto: ${ex.scheme}\r\n`
+  // An upgrade (WebSocket) is asked of the upstream again: Connection and Upgrade are hop-by-hop.
+  if (ex.upgrade !== '') head += `connection: upgrade\r\nupgrade: ${ex.upgrade}\r\n`
   if (framing === 'length') head += `content-length: ${length}\r\n`
   else if (framing === 'chunked') head += 'transfer-encoding: chunked\r\n'
   return head + '\r\n'

@@ -1,7 +1,9 @@
 import type { Endpoint } from '../balancer/endpoint.ts'
 import { LAST_CHUNK, encodeChunkHeader } from '../http1/chunked.ts'
+import type { Exchange } from '../listeners/exchange.ts'
 import type { CompiledBackend } from './backend-set.ts'
-import type { UpstreamConnection, UpstreamListener } from './upstream-connection.ts'
+import type { UpstreamConnection } from './upstream-connection.ts'
+import type { UpstreamListener } from './upstream-listener.ts'
 import type { UpstreamPool } from './upstream-pool.ts'
 
 /**
@@ -13,6 +15,21 @@ const MIRROR_BUFFER_LIMIT = 1024 * 1024
 const MIRROR_TIMEOUT_MS = 30_000
 
 const CRLF = new Uint8Array([0x0d, 0x0a])
+
+/**
+ * startMirrors sends a copy of the request to each mirror backend; the caller passes them the
+ * body as it arrives (`data`, `end`). A request without a body is complete at once.
+ */
+export function startMirrors(pool: UpstreamPool, ex: Exchange, backends: readonly CompiledBackend[], head: string): MirrorCall[] {
+  const body = ex.downstream.requestBody
+  const encodeChunks = body !== undefined && !body.rawChunked && body.length < 0
+  return backends.map((backend) => {
+    const m = new MirrorCall(pool, head, encodeChunks)
+    m.start(backend, ex.method === 'HEAD')
+    if (!body) m.end()
+    return m
+  })
+}
 
 /**
  * MirrorCall sends a copy of a request (the same head, the same body bytes as they arrive) to
@@ -46,17 +63,18 @@ export class MirrorCall implements UpstreamListener {
     endpoint.inflight++
     this.#timer = setTimeout(() => this.#abandon(), MIRROR_TIMEOUT_MS)
     this.#timer.unref?.()
-    const idle = this.#pool.take(endpoint.key)
+    const key = backend.tls ? `${endpoint.key}|tls|${backend.tls.serverName}` : endpoint.key
+    const idle = this.#pool.take(key)
     if (idle) {
       this.#conn = idle
       idle.begin(this, noBody, true)
       this.#flushPending()
       return
     }
-    const conn = this.#pool.create(endpoint.key)
+    const conn = this.#pool.create(key)
     this.#conn = conn
     conn.begin(this, noBody, true)
-    conn.connect(endpoint.address, endpoint.port)
+    conn.connect(endpoint.address, endpoint.port, backend.tls)
   }
 
   /** data copies request body bytes. */

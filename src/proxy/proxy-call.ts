@@ -1,20 +1,23 @@
 import type { Endpoint } from '../balancer/endpoint.ts'
-import type { Filter, ResponseHeadOut } from '../filters/filter.ts'
-import { LAST_CHUNK, encodeChunkHeader } from '../http1/chunked.ts'
 import type { ResponseHead } from '../http1/response-head.ts'
-import type { BodySink, RequestBody, ResponseBodyMode } from '../listeners/downstream.ts'
+import type { BodySink, RequestBody, ResponseBodyMode, TunnelPeer } from '../listeners/downstream.ts'
 import type { Exchange } from '../listeners/exchange.ts'
-import type { RetryPolicy, RouteTimeouts, SessionPersistenceModel } from '../model.ts'
-import type { BackendSet, CompiledBackend } from './backend-set.ts'
-import { Deadline, type Deadlines } from './deadlines.ts'
+import type { SessionPersistenceModel } from '../model.ts'
+import type { CompiledBackend } from './backend-set.ts'
+import { Deadline } from './deadlines.ts'
+import type { ForwardTarget, ProxyRuntime } from './forward-target.ts'
 import { upstreamRequestHead, type RequestFraming } from './forward-headers.ts'
-import { isHopByHop } from './hop-by-hop.ts'
-import { MirrorCall } from './mirror-call.ts'
+import { H2cStream, h2cRequestHeaders } from './h2c-upstream.ts'
+import { startMirrors, type MirrorCall } from './mirror-call.ts'
+import { RequestBodyRelay } from './request-body-relay.ts'
 import { respondError } from './respond-error.ts'
+import { RetryState } from './retry-state.ts'
+import { sendUpstreamHead } from './response-headers.ts'
 import { sessionHeader, sessionTarget } from './session-persistence.ts'
-import { statusText } from './status-text.ts'
-import type { UpstreamConnection, UpstreamListener } from './upstream-connection.ts'
-import type { UpstreamPool } from './upstream-pool.ts'
+import { joinTunnel } from './upgrade-tunnel.ts'
+import { openChannel, type UpstreamChannel } from './upstream-channel.ts'
+import type { UpstreamConnection } from './upstream-connection.ts'
+import type { UpstreamListener } from './upstream-listener.ts'
 
 /** CONNECT_TIMEOUT_MS bounds a TCP connect to an endpoint (Envoy's default is 10 s too). */
 const CONNECT_TIMEOUT_MS = 10_000
@@ -26,28 +29,6 @@ const CONNECT_TIMEOUT_MS = 10_000
 const RESPONSE_HEADER_TIMEOUT_MS = 60_000
 /** MAX_CONNECT_ATTEMPTS is how many endpoints one attempt tries when connections fail. */
 const MAX_CONNECT_ATTEMPTS = 3
-/**
- * MAX_REPLAY_BYTES is the largest request body kept for a retry. A retry must resend the body;
- * bodies larger than this are streamed without a copy and their requests are not retried.
- */
-const MAX_REPLAY_BYTES = 1024 * 1024
-
-const CRLF = new Uint8Array([0x0d, 0x0a])
-const NO_TOKENS: readonly string[] = []
-
-/** ForwardTarget is what a forwarding route hands the proxy. */
-export interface ForwardTarget {
-  readonly backends: BackendSet
-  readonly timeouts: RouteTimeouts
-  readonly retry?: RetryPolicy
-  readonly sessionPersistence?: SessionPersistenceModel
-}
-
-/** ProxyRuntime is the long-lived state the proxy uses. */
-export interface ProxyRuntime {
-  readonly upstreams: UpstreamPool
-  readonly deadlines: Deadlines
-}
 
 const CONNECTING = 0
 const WAITING = 1
@@ -71,25 +52,24 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
   readonly #rt: ProxyRuntime
   #backend: CompiledBackend | undefined
   #endpoint: Endpoint | undefined
-  #conn: UpstreamConnection | undefined
+  /** The connection (or h2c stream) of the current attempt. */
+  #channel: UpstreamChannel | undefined
   #tried: Endpoint[] | undefined
   #connectAttempts = 0
   #requestDeadline = Infinity
   #sentAt = 0
   #head: string | undefined
   #body: RequestBody | undefined
+  #relay: RequestBodyRelay | undefined
   #bodyStarted = false
   #bodySent = false
-  #bodyComplete = false
-  #encodeChunks = false
-  #replay: Uint8Array[] | undefined
-  #replayBytes = 0
-  #retry: RetryPolicy | undefined
-  #retries = 0
+  #retry: RetryState | undefined
   #session: SessionPersistenceModel | undefined
   #sessionEndpoint: Endpoint | undefined
   #staleRetried = false
   #mirrors: MirrorCall[] | undefined
+  /** The client side of an upgraded connection. */
+  #client: TunnelPeer | undefined
 
   constructor(ex: Exchange, target: ForwardTarget, rt: ProxyRuntime) {
     super()
@@ -108,12 +88,14 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     for (const f of backend.requestFilters) if (f.request!(ex)) return
     const request = this.#target.timeouts.request
     if (request) this.#requestDeadline = ex.startedAt + request
-    this.#retry = this.#target.retry ?? backend.defaultRetry
+    const retry = this.#target.retry ?? backend.defaultRetry
+    if (retry) this.#retry = new RetryState(retry, backend.retryBudget)
     this.#session = this.#target.sessionPersistence ?? backend.sessionPersistence
     if (this.#session) this.#sessionEndpoint = sessionTarget(ex, this.#session, backend.pool)
     backend.retryBudget?.recordRequest()
-    this.#body = ex.downstream.requestBody
-    if (this.#body && this.#retry) this.#replay = []
+    const body = ex.downstream.requestBody
+    this.#body = body
+    if (body) this.#relay = new RequestBodyRelay(!body.rawChunked && body.length < 0, this.#retry !== undefined)
     ex.downstream.onClientGone = () => this.#clientGone()
     this.#attempt()
   }
@@ -123,33 +105,23 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
   #attempt(): void {
     const backend = this.#backend as CompiledBackend
     let endpoint = this.#chooseEndpoint(backend)
-    if (!endpoint && this.#retries > 0 && this.#tried) {
+    if (!endpoint && this.#retry && this.#retry.count > 0 && this.#tried) {
       // Every endpoint was tried: a retry may go back to one of them.
       this.#tried = undefined
       endpoint = this.#chooseEndpoint(backend)
     }
     if (!endpoint) {
-      if (this.#connectAttempts === 0 && this.#retries === 0) return this.#local(503, 'upstream', `no ready endpoint for ${backend.key}`)
+      if (this.#connectAttempts === 0 && !this.#retry?.count) return this.#local(503, 'upstream', `no ready endpoint for ${backend.key}`)
       return this.#local(502, 'upstream', `could not connect to any endpoint of ${backend.key}`)
     }
     this.#endpoint = endpoint
     endpoint.inflight++
     this.#connectAttempts++
-    const noBody = this.#ex.method === 'HEAD'
-    const decode = !this.#ex.downstream.acceptsRawChunked
-    const idle = this.#rt.upstreams.take(endpoint.key)
-    if (idle) {
-      this.#conn = idle
-      idle.begin(this, noBody, decode)
-      this.#send()
-      return
-    }
-    const conn = this.#rt.upstreams.create(endpoint.key)
-    this.#conn = conn
-    conn.begin(this, noBody, decode)
+    const { channel, ready } = openChannel(this.#rt, backend, endpoint, this, this.#ex)
+    this.#channel = channel
+    if (ready) return this.#send()
     this.#phase = CONNECTING
     this.#setDeadline(performance.now() + CONNECT_TIMEOUT_MS)
-    conn.connect(endpoint.address, endpoint.port)
   }
 
   #chooseEndpoint(backend: CompiledBackend): Endpoint | undefined {
@@ -169,148 +141,129 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     this.#release(endpoint)
     endpoint.recordFailure(performance.now())
     ;(this.#tried ??= []).push(endpoint)
-    this.#conn = undefined
+    this.#channel = undefined
     if (this.#connectAttempts < MAX_CONNECT_ATTEMPTS) this.#attempt()
     else if (!this.#retryAfterFailure()) this.#local(502, 'upstream', `connect to ${endpoint.key} failed: ${err.message}`)
   }
 
   // ---- request ----
 
+  /** send writes the request head (or opens the h2c stream), then the body or its replay. */
   #send(): void {
-    const conn = this.#conn as UpstreamConnection
     const ex = this.#ex
-    conn.requests++
     this.#phase = WAITING
     this.#sentAt = performance.now()
     const backendTimeout = this.#target.timeouts.backendRequest
     this.#setDeadline(this.#sentAt + (backendTimeout || RESPONSE_HEADER_TIMEOUT_MS))
     const body = this.#body
-    if (this.#head === undefined) {
-      let framing: RequestFraming = 'none'
-      if (body) framing = body.length >= 0 ? 'length' : 'chunked'
-      this.#encodeChunks = body !== undefined && !body.rawChunked && body.length < 0
-      const target = ex.rawQuery === '' ? ex.upstreamPath : `${ex.upstreamPath}?${ex.rawQuery}`
-      this.#head = upstreamRequestHead(ex, target, framing, body ? body.length : 0)
-      if (ex.mirrors) this.#startMirrors()
+    const target = ex.rawQuery === '' ? ex.upstreamPath : `${ex.upstreamPath}?${ex.rawQuery}`
+    const channel = this.#channel as UpstreamChannel
+    if (channel instanceof H2cStream) {
+      channel.send(h2cRequestHeaders(ex, target, body?.length), !body)
+    } else {
+      channel.requests++
+      this.#head ??= h1Head(ex, target)
+      channel.write(this.#head)
     }
-    conn.write(this.#head)
+    if (ex.mirrors && !this.#mirrors) this.#mirrors = startMirrors(this.#rt.upstreams, ex, ex.mirrors, this.#head ?? h1Head(ex, target))
     if (!body) {
       this.#bodySent = true
-      return
-    }
-    if (!this.#bodyStarted) {
+    } else if (!this.#bodyStarted) {
       this.#bodyStarted = true
-      body.start(this)
-      return
+      body.start(this, channel instanceof H2cStream)
+    } else {
+      // A retry: resend the body kept for it (complete, or the request would not be retried).
+      this.#relay?.replay(channel)
+      this.#bodySent = true
     }
-    // A retry: resend the body kept for it (complete, or the request would not be retried).
-    for (const chunk of this.#replay ?? []) this.#writeBody(conn, chunk)
-    if (this.#encodeChunks) conn.write(LAST_CHUNK)
-    this.#bodySent = true
-  }
-
-  #startMirrors(): void {
-    const ex = this.#ex
-    this.#mirrors = (ex.mirrors ?? []).map((backend) => {
-      const m = new MirrorCall(this.#rt.upstreams, this.#head as string, this.#encodeChunks)
-      m.start(backend, ex.method === 'HEAD')
-      return m
-    })
-    if (!this.#body) for (const m of this.#mirrors) m.end()
   }
 
   data(chunk: Uint8Array): void {
     if (this.#phase === DONE) return
-    if (this.#replay) {
-      this.#replayBytes += chunk.length
-      if (this.#replayBytes <= MAX_REPLAY_BYTES) this.#replay.push(chunk)
-      else this.#replay = undefined
-    }
+    const relay = this.#relay as RequestBodyRelay
+    relay.keep(chunk)
     if (this.#mirrors) for (const m of this.#mirrors) m.data(chunk)
-    const conn = this.#conn
-    if (!conn || this.#phase === BACKOFF) return
-    if (!this.#writeBody(conn, chunk)) this.#body?.pause()
+    if (this.#phase === BACKOFF) return
+    const channel = this.#channel
+    if (channel && !relay.write(channel, chunk)) this.#body?.pause()
   }
 
   end(): void {
-    this.#bodyComplete = true
+    const relay = this.#relay as RequestBodyRelay
+    relay.complete = true
     if (this.#mirrors) for (const m of this.#mirrors) m.end()
     if (this.#phase === DONE || this.#phase === BACKOFF) return
-    if (this.#encodeChunks) this.#conn?.write(LAST_CHUNK)
+    const channel = this.#channel
+    if (channel) relay.end(channel)
     this.#bodySent = true
   }
 
   error(): void {
     // The client connection failed mid-body; it answers the client itself.
-    this.#conn?.destroy()
-    this.#conn = undefined
+    this.#dropChannel()
     this.#done(400)
   }
 
   onUpstreamDrain(): void {
-    this.#body?.resume()
+    if (this.#client) this.#client.resume()
+    else this.#body?.resume()
   }
 
-  #writeBody(conn: UpstreamConnection, chunk: Uint8Array): boolean {
-    if (!this.#encodeChunks) return conn.write(chunk)
-    if (chunk.length === 0) return true
-    conn.write(encodeChunkHeader(chunk.length))
-    conn.write(chunk)
-    return conn.write(CRLF)
+  /** onUpgrade turns the exchange into a tunnel once the upstream answered 101. */
+  onUpgrade(head: ResponseHead): void {
+    if (this.#phase === DONE) return
+    const conn = this.#channel as UpstreamConnection
+    const endpoint = this.#endpoint as Endpoint
+    endpoint.recordSuccess()
+    this.#phase = STREAMING
+    this.#setDeadline(Infinity)
+    this.#ex.status = 101
+    this.#ex.upstream = endpoint.key
+    this.#ex.downstream.onClientGone = undefined
+    // The exchange ends, with status 101, when the tunnel closes.
+    this.#client = joinTunnel(this.#ex, conn, head, () => this.#done(101))
+    if (this.#client) return
+    conn.destroy()
+    this.#local(502, 'downstream', 'the client connection cannot be upgraded')
   }
 
   // ---- response ----
 
   onResponseHead(head: ResponseHead, mode: ResponseBodyMode, first: Uint8Array | undefined, start: number, end: number): void {
     if (this.#phase === DONE) return
-    const retry = this.#retry
-    if (retry && retry.codes.includes(head.status) && this.#canRetry()) {
-      if (this.#retryAfterFailure()) return
-    }
-    const conn = this.#conn as UpstreamConnection
+    if (this.#retry?.policy.codes.includes(head.status) && this.#retryAfterFailure()) return
+    const channel = this.#channel as UpstreamChannel
     const endpoint = this.#endpoint as Endpoint
     endpoint.recordSuccess()
-    if (!this.#bodySent) conn.markNotReusable()
+    if (!this.#bodySent && !(channel instanceof H2cStream)) channel.markNotReusable()
     this.#phase = STREAMING
     const backendTimeout = this.#target.timeouts.backendRequest
     this.#setDeadline(backendTimeout ? this.#sentAt + backendTimeout : Infinity)
     const ex = this.#ex
-    ex.status = head.status
     ex.upstream = endpoint.key
-    const ds = ex.downstream
-    ds.onWritable = () => this.#conn?.resume()
-    const backendFilters = (this.#backend as CompiledBackend).responseFilters
-    const startSession = this.#session !== undefined && this.#sessionEndpoint !== endpoint
-    if (!ex.responseFilters && backendFilters.length === 0 && !startSession) {
-      const reason = head.reason === '' ? statusText(head.status) : head.reason
-      if (!ds.sendHead(head.status, reason, head.headers, head.connectionTokens, mode, first, start, end)) conn.pause()
-      return
-    }
-    const out: ResponseHeadOut = { status: head.status, headers: endToEnd(head.headers, head.connectionTokens) }
-    runResponseFilters(backendFilters, ex, out)
-    if (ex.responseFilters) runResponseFilters(ex.responseFilters, ex, out)
-    if (startSession) out.headers.push(...sessionHeader(this.#session as SessionPersistenceModel, endpoint))
-    const reason = out.status === head.status && head.reason !== '' ? head.reason : statusText(out.status)
-    ex.status = out.status
-    if (!ds.sendHead(out.status, reason, out.headers, NO_TOKENS, mode, first, start, end)) conn.pause()
+    ex.downstream.onWritable = () => this.#channel?.resume()
+    const session = this.#session
+    const cookie = session && this.#sessionEndpoint !== endpoint ? sessionHeader(session, endpoint) : undefined
+    const filters = (this.#backend as CompiledBackend).responseFilters
+    if (!sendUpstreamHead(ex, head, filters, cookie, mode, first, start, end)) channel.pause()
   }
 
   onResponseBody(chunk: Uint8Array): void {
     if (this.#phase === DONE) return
-    if (!this.#ex.downstream.sendBody(chunk)) this.#conn?.pause()
+    if (!this.#ex.downstream.sendBody(chunk)) this.#channel?.pause()
   }
 
   onResponseEnd(): void {
     if (this.#phase === DONE) return
-    this.#conn = undefined
+    this.#channel = undefined
     this.#ex.downstream.endBody()
     this.#done(this.#ex.status)
   }
 
   onUpstreamError(err: Error, responseStarted: boolean): void {
     if (this.#phase === DONE) return
-    const conn = this.#conn
-    this.#conn = undefined
+    const channel = this.#channel
+    this.#channel = undefined
     if (responseStarted || this.#ex.downstream.headersSent) {
       this.#ex.errorSource = 'upstream'
       this.#ex.errorMessage = err.message
@@ -318,7 +271,7 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
       this.#done(this.#ex.status)
       return
     }
-    const reused = conn !== undefined && conn.requests > 1
+    const reused = channel !== undefined && !(channel instanceof H2cStream) && channel.requests > 1
     if (reused && !this.#body && !this.#staleRetried) {
       // The upstream closed a pooled connection just as it was reused: try a fresh one.
       this.#staleRetried = true
@@ -326,19 +279,11 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
       this.#attempt()
       return
     }
-    if (this.#retry?.onConnectionError && this.#canRetry() && this.#retryAfterFailure()) return
+    if (this.#retry?.policy.onConnectionError && this.#retryAfterFailure()) return
     this.#local(502, 'upstream', `upstream ${this.#endpoint?.key} failed: ${err.message}`)
   }
 
   // ---- retries ----
-
-  /** canRetry tells whether another attempt is allowed and the request can be sent again. */
-  #canRetry(): boolean {
-    const retry = this.#retry
-    if (!retry || this.#retries >= retry.attempts) return false
-    if (!this.#body) return true
-    return this.#replay !== undefined && this.#bodyComplete
-  }
 
   /**
    * retryAfterFailure schedules the next attempt after the backoff, on another endpoint where
@@ -346,30 +291,28 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
    * backend's retry budget is spent (XBackendTrafficPolicy).
    */
   #retryAfterFailure(): boolean {
-    if (!this.#canRetry()) return false
-    const budget = (this.#backend as CompiledBackend).retryBudget
-    if (budget && !budget.tryRetry()) {
+    const decision = this.#retry?.next(!this.#body || (this.#relay as RequestBodyRelay).replayable)
+    if (!decision) return false
+    if (!decision.retry) {
+      if (!decision.budgetSpent) return false
       this.#discardAttempt()
       this.#local(503, 'upstream', `retry budget of ${this.#backend?.key} is spent`)
       return true
     }
-    this.#retries++
     this.#discardAttempt()
     this.#phase = BACKOFF
     this.#setDeadline(this.#requestDeadline)
-    const backoff = (this.#retry as RetryPolicy).backoffMs * 2 ** (this.#retries - 1)
     setTimeout(() => {
       if (this.#phase !== BACKOFF) return
       this.#connectAttempts = 0
       this.#attempt()
-    }, backoff)
+    }, decision.backoffMs)
     return true
   }
 
   /** discardAttempt drops the current connection and endpoint so another can be tried. */
   #discardAttempt(): void {
-    this.#conn?.destroy()
-    this.#conn = undefined
+    this.#dropChannel()
     const endpoint = this.#endpoint
     if (endpoint) {
       this.#release(endpoint)
@@ -382,9 +325,7 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
   expire(): void {
     if (this.#phase === DONE) return
     const phase = this.#phase
-    const conn = this.#conn
-    this.#conn = undefined
-    conn?.destroy()
+    this.#dropChannel()
     if (phase === CONNECTING) this.#endpoint?.recordFailure(performance.now())
     const ds = this.#ex.downstream
     const what = phase === CONNECTING ? 'connect timeout' : 'upstream timeout'
@@ -406,8 +347,7 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
 
   #clientGone(): void {
     if (this.#phase === DONE) return
-    this.#conn?.destroy()
-    this.#conn = undefined
+    this.#dropChannel()
     this.#ex.errorSource = 'downstream'
     this.#ex.errorMessage = 'client closed the connection'
     this.#done(499)
@@ -420,6 +360,12 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     if (this.#endpoint) ex.upstream = this.#endpoint.key
     respondError(ex, status, message)
     this.#done(status)
+  }
+
+  /** dropChannel closes the connection or stream of the current attempt. */
+  #dropChannel(): void {
+    this.#channel?.destroy()
+    this.#channel = undefined
   }
 
   #release(endpoint: Endpoint): void {
@@ -439,17 +385,10 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
   }
 }
 
-function runResponseFilters(filters: readonly Filter[], ex: Exchange, head: ResponseHeadOut): void {
-  for (let i = 0; i < filters.length; i++) (filters[i] as Filter).response!(ex, head)
-}
-
-/** endToEnd copies a response header list without its hop-by-hop and framing fields. */
-function endToEnd(headers: readonly string[], tokens: readonly string[]): string[] {
-  const out: string[] = []
-  for (let i = 0; i < headers.length; i += 2) {
-    const name = headers[i] as string
-    if (name === 'content-length' || isHopByHop(name, tokens)) continue
-    out.push(name, headers[i + 1] as string)
-  }
-  return out
+/** h1Head is the HTTP/1.1 request head for the upstream, framed as the client's body was. */
+function h1Head(ex: Exchange, target: string): string {
+  const body = ex.downstream.requestBody
+  let framing: RequestFraming = 'none'
+  if (body) framing = body.length >= 0 ? 'length' : 'chunked'
+  return upstreamRequestHead(ex, target, framing, body ? body.length : 0)
 }

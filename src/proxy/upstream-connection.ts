@@ -4,32 +4,12 @@ import { BunSocketWriter } from '../net/bun-socket-writer.ts'
 import { parseResponseHead, type ResponseHead } from '../http1/response-head.ts'
 import { BODY_CHUNKED, BODY_NONE, BODY_STREAM, type ResponseBodyMode } from '../listeners/downstream.ts'
 import type { UpstreamTls } from '../model.ts'
+import { identityProblem } from './upstream-identity.ts'
+import type { ConnectionReturn, TunnelSink, UpstreamListener } from './upstream-listener.ts'
+import { concatBytes } from '../net/concat-bytes.ts'
 
 /** MAX_RESPONSE_HEAD_BYTES bounds an upstream response head (nginx proxy_buffer_size is 4-8 KiB; Envoy 60 KiB). */
 const MAX_RESPONSE_HEAD_BYTES = 64 * 1024
-
-/** UpstreamListener receives the events of the one request a connection carries at a time. */
-export interface UpstreamListener {
-  /** The connection is open (new connections only); the request may be written. */
-  onConnected(conn: UpstreamConnection): void
-  onConnectFailed(err: Error): void
-  /** A final (non-1xx) response head arrived; `first[start, end)` are body bytes that came with it. */
-  onResponseHead(head: ResponseHead, body: ResponseBodyMode, first: Uint8Array | undefined, start: number, end: number): void
-  onResponseBody(chunk: Uint8Array): void
-  onResponseEnd(): void
-  /** The upstream accepted an upgrade (101); call `tunnel` to start passing bytes. */
-  onUpgrade?(head: ResponseHead): void
-  /** The connection failed; `responseStarted` tells whether a response head had arrived. */
-  onUpstreamError(err: Error, responseStarted: boolean): void
-  /** Writes that returned false have drained. */
-  onUpstreamDrain(): void
-}
-
-/** ConnectionReturn is where a connection goes back when its response is complete. */
-export interface ConnectionReturn {
-  release(conn: UpstreamConnection): void
-  forget(conn: UpstreamConnection): void
-}
 
 const WAIT_HEAD = 0
 const BODY_LENGTH = 1
@@ -39,28 +19,6 @@ const IDLE = 4
 const CLOSED = 5
 const UPGRADING = 6
 const TUNNEL = 7
-
-/** TunnelSink receives the bytes of an upgraded (101) connection. */
-export interface TunnelSink {
-  data(chunk: Uint8Array): void
-  end(): void
-}
-
-/**
- * identityProblem checks the upstream's certificate names (BackendTLSPolicy): one of
- * subjectAltNames when given, else the policy hostname. Returns a message, or undefined if fine.
- */
-function identityProblem(socket: Socket<UpstreamConnection>, tls: UpstreamTls): string | undefined {
-  const cert = socket.getPeerX509Certificate()
-  if (!cert) return 'the upstream sent no certificate'
-  const wanted = tls.subjectAltNames ?? [{ type: 'Hostname' as const, value: tls.serverName }]
-  const uris = (cert.subjectAltName ?? '').split(', ').filter((s) => s.startsWith('URI:')).map((s) => s.slice(4))
-  for (const w of wanted) {
-    if (w.type === 'Hostname' && cert.checkHost(w.value) !== undefined) return undefined
-    if (w.type === 'URI' && uris.includes(w.value)) return undefined
-  }
-  return `certificate does not match ${wanted.map((w) => w.value).join(' or ')}`
-}
 
 /**
  * UpstreamConnection is one keep-alive HTTP/1.1 connection to an endpoint (a Bun TCP socket). It
@@ -212,7 +170,7 @@ export class UpstreamConnection {
         this.#tunnel?.data(chunk)
         return
       case WAIT_HEAD:
-        this.#input = this.#input ? concat(this.#input, chunk) : chunk
+        this.#input = this.#input ? concatBytes(this.#input, chunk) : chunk
         this.#parseHead()
         return
       case BODY_LENGTH:
@@ -437,11 +395,4 @@ const HANDLERS: SocketHandler<UpstreamConnection> = {
   connectError() {
     // Reported through the promise returned by Bun.connect.
   },
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length)
-  out.set(a, 0)
-  out.set(b, a.length)
-  return out
 }

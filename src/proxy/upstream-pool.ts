@@ -1,4 +1,5 @@
-import { UpstreamConnection, type ConnectionReturn } from './upstream-connection.ts'
+import { UpstreamConnection } from './upstream-connection.ts'
+import type { ConnectionReturn } from './upstream-listener.ts'
 
 /**
  * IDLE_TIMEOUT_MS closes pooled connections unused for this long. It stays below the keep-alive

@@ -85,16 +85,22 @@ ${ls}`
 
 /**
  * serviceYaml writes a Service `name` (port 80, named http) and one EndpointSlice per upstream
- * port, each with the address 127.0.0.1; ports listed in `notReady` are marked not ready.
+ * port, each with the address 127.0.0.1; ports listed in `notReady` are marked not ready, and
+ * `appProtocol` goes on the Service port (`kubernetes.io/h2c`, `kubernetes.io/ws`).
  */
-export function serviceYaml(name: string, ports: readonly number[], options: { namespace?: string; notReady?: readonly number[] } = {}): string {
+export function serviceYaml(
+  name: string,
+  ports: readonly number[],
+  options: { namespace?: string; notReady?: readonly number[]; appProtocol?: string } = {}
+): string {
   const ns = options.namespace ? `\n  namespace: ${options.namespace}` : ''
+  const appProtocol = options.appProtocol ? `, appProtocol: ${options.appProtocol}` : ''
   let out = `apiVersion: v1
 kind: Service
 metadata:
   name: ${name}${ns}
 spec:
-  ports: [{name: http, port: 80}]
+  ports: [{name: http, port: 80${appProtocol}}]
 `
   ports.forEach((p, i) => {
     out += `---

@@ -1,0 +1,20 @@
+import type { RetryPolicy, RouteTimeouts, SessionPersistenceModel } from '../model.ts'
+import type { BackendSet } from './backend-set.ts'
+import type { Deadlines } from './deadlines.ts'
+import type { H2cSessions } from './h2c-upstream.ts'
+import type { UpstreamPool } from './upstream-pool.ts'
+
+/** ForwardTarget is what a forwarding route hands the proxy. */
+export interface ForwardTarget {
+  readonly backends: BackendSet
+  readonly timeouts: RouteTimeouts
+  readonly retry?: RetryPolicy
+  readonly sessionPersistence?: SessionPersistenceModel
+}
+
+/** ProxyRuntime is the long-lived state the proxy uses. */
+export interface ProxyRuntime {
+  readonly upstreams: UpstreamPool
+  readonly h2c: H2cSessions
+  readonly deadlines: Deadlines
+}

@@ -1,0 +1,55 @@
+import type { Filter, ResponseHeadOut } from '../filters/filter.ts'
+import type { ResponseHead } from '../http1/response-head.ts'
+import type { ResponseBodyMode } from '../listeners/downstream.ts'
+import type { Exchange } from '../listeners/exchange.ts'
+import { isHopByHop } from './hop-by-hop.ts'
+import { statusText } from './status-text.ts'
+
+const NO_TOKENS: readonly string[] = []
+
+/** runResponseFilters runs a list of response filters over the head about to be sent. */
+export function runResponseFilters(filters: readonly Filter[], ex: Exchange, head: ResponseHeadOut): void {
+  for (let i = 0; i < filters.length; i++) (filters[i] as Filter).response!(ex, head)
+}
+
+/** endToEnd copies a response header list without its hop-by-hop and framing fields. */
+export function endToEnd(headers: readonly string[], tokens: readonly string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i] as string
+    if (name === 'content-length' || isHopByHop(name, tokens)) continue
+    out.push(name, headers[i + 1] as string)
+  }
+  return out
+}
+
+/**
+ * sendUpstreamHead sends the upstream's response head to the client, through the backend's and
+ * the route's response filters and with `extra` headers (a new session's cookie) when there are
+ * any; a head nothing changes goes out as it came, without a copy. It returns false when the
+ * client is full (pause the upstream).
+ */
+export function sendUpstreamHead(
+  ex: Exchange,
+  head: ResponseHead,
+  backendFilters: readonly Filter[],
+  extra: readonly string[] | undefined,
+  mode: ResponseBodyMode,
+  first: Uint8Array | undefined,
+  start: number,
+  end: number
+): boolean {
+  const ds = ex.downstream
+  ex.status = head.status
+  if (!ex.responseFilters && backendFilters.length === 0 && !extra) {
+    const reason = head.reason === '' ? statusText(head.status) : head.reason
+    return ds.sendHead(head.status, reason, head.headers, head.connectionTokens, mode, first, start, end)
+  }
+  const out: ResponseHeadOut = { status: head.status, headers: endToEnd(head.headers, head.connectionTokens) }
+  runResponseFilters(backendFilters, ex, out)
+  if (ex.responseFilters) runResponseFilters(ex.responseFilters, ex, out)
+  if (extra) out.headers.push(...extra)
+  const reason = out.status === head.status && head.reason !== '' ? head.reason : statusText(out.status)
+  ex.status = out.status
+  return ds.sendHead(out.status, reason, out.headers, NO_TOKENS, mode, first, start, end)
+}
