@@ -6,7 +6,10 @@ import { parseAllDocuments } from 'yaml'
 import { type Child, spawnChild, stopChild } from './child-processes.ts'
 import { freePort } from './free-port.ts'
 import { findNginx, nginxCommand, prepareNginxDir } from './nginx-run-dir.ts'
+import { startTestGateway } from '../src/testing/harness.ts'
 import {
+  BENCH_REQUEST_HEADER,
+  BENCH_RESPONSE_HEADER,
   bodyScenario,
   type BenchPorts,
   DEFAULT_PORTS,
@@ -207,5 +210,49 @@ describe('writeWeirConfig', () => {
     )
     expect(hostnames).toHaveLength(9)
     expect(hostnames.every((host) => host.endsWith('.invalid'))).toBe(true)
+  })
+})
+
+describe('the header-modifier scenario', () => {
+  test('nginx and Weir set the same request and response header', async () => {
+    requireNginx()
+    const seen: Headers[] = []
+    const upstream = Bun.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      fetch(request) {
+        seen.push(request.headers)
+        return new Response('x'.repeat(1024), { headers: { [BENCH_RESPONSE_HEADER.name]: 'from-upstream' } })
+      },
+    })
+    const scenario = SCENARIO_SETS.filters?.find((s) => s.headerModifiers)
+    if (!scenario) throw new Error('the filters set has no header-modifier scenario')
+    try {
+      const nginxPorts: BenchPorts = { proxy: await freePort(), upstream: upstream.port ?? 0 }
+      const nginxDir = tempDir()
+      const conf = writeNginxConfig(scenario, nginxDir, 'default', nginxPorts)
+      const child = spawnChild('nginx', nginxCommand(conf, nginxDir), join(nginxDir, 'stderr.log'))
+      children.push(child)
+      await waitForBody(`http://127.0.0.1:${nginxPorts.proxy}/1k`, 1024, child)
+
+      const weirPorts: BenchPorts = { proxy: await freePort(), upstream: upstream.port ?? 0 }
+      const weirDir = tempDir()
+      writeWeirConfig(scenario, weirDir, weirPorts)
+      const gateway = await startTestGateway(weirDir)
+      try {
+        for (const port of [nginxPorts.proxy, weirPorts.proxy]) {
+          seen.length = 0
+          const response = await fetch(`http://127.0.0.1:${port}/1k`)
+          expect(await response.text()).toHaveLength(1024)
+          expect(response.headers.get(BENCH_RESPONSE_HEADER.name)).toBe(BENCH_RESPONSE_HEADER.value)
+          expect(seen[0]?.get(BENCH_REQUEST_HEADER.name)).toBe(BENCH_REQUEST_HEADER.value)
+          expect(seen[0]?.get('x-forwarded-for')).toBe('127.0.0.1')
+        }
+      } finally {
+        await gateway.stop()
+      }
+    } finally {
+      upstream.stop(true)
+    }
   })
 })

@@ -20,7 +20,16 @@ export interface Scenario {
   readonly routes: number
   /** Measured seconds when `--duration` is not given (e.g. longer for 1 MiB at 1 connection). */
   readonly durationS?: number
+  /**
+   * With header modifiers the benchmarked route sets one request header and one response header
+   * (RequestHeaderModifier + ResponseHeaderModifier; nginx: proxy_set_header + add_header).
+   */
+  readonly headerModifiers?: boolean
 }
+
+/** The headers the header-modifier scenarios set, the same for every proxy. */
+export const BENCH_REQUEST_HEADER = { name: 'X-Bench-Route', value: 'filters' } as const
+export const BENCH_RESPONSE_HEADER = { name: 'X-Served-Through', value: 'gateway' } as const
 
 /** TCP ports used by a benchmark run; tests pass free ports so they never clash with a run. */
 export interface BenchPorts {
@@ -42,6 +51,7 @@ export function bodyScenario(body: BodyName, connections: number): Scenario {
 /** Named scenario lists; later sets (connections, routes, TLS, SSE, upload) are more entries. */
 export const SCENARIO_SETS: Readonly<Record<string, readonly Scenario[]>> = {
   core: [bodyScenario('13b', 64), bodyScenario('1k', 64), bodyScenario('64k', 64)],
+  filters: [bodyScenario('1k', 64), { ...bodyScenario('1k', 64), name: 'headers-1k-c64', headerModifiers: true }],
 }
 
 /** The URL path wrk requests for a scenario. */
@@ -104,7 +114,19 @@ export function writeWeirConfig(
       metadata: { name: 'all' },
       spec: {
         parentRefs: [{ name: 'bench' }],
-        rules: [{ backendRefs: [{ name: 'upstream', port: 80 }] }],
+        rules: [
+          {
+            ...(scenario.headerModifiers
+              ? {
+                  filters: [
+                    { type: 'RequestHeaderModifier', requestHeaderModifier: { set: [BENCH_REQUEST_HEADER] } },
+                    { type: 'ResponseHeaderModifier', responseHeaderModifier: { set: [BENCH_RESPONSE_HEADER] } },
+                  ],
+                }
+              : {}),
+            backendRefs: [{ name: 'upstream', port: 80 }],
+          },
+        ],
       },
     },
     {
@@ -174,7 +196,7 @@ export function writeNginxConfig(
     '  server {',
     `    listen 127.0.0.1:${ports.proxy} default_server;`,
     '    server_name _;',
-    '    location / { proxy_pass http://upstream; }',
+    ...(scenario.headerModifiers ? headerModifierLocation() : ['    location / { proxy_pass http://upstream; }']),
     '  }',
     '}',
   ]
@@ -182,4 +204,24 @@ export function writeNginxConfig(
   const file = join(dir, 'nginx.conf')
   writeFileSync(file, `${lines.join('\n')}\n`)
   return file
+}
+
+/**
+ * headerModifierLocation is the nginx location of the header-modifier scenarios. A
+ * proxy_set_header in a location replaces every inherited one, so the http-level ones are
+ * repeated; `proxy_hide_header` + `add_header` is nginx's way to set a response header.
+ */
+function headerModifierLocation(): string[] {
+  return [
+    '    location / {',
+    '      proxy_pass http://upstream;',
+    '      proxy_set_header Connection "";',
+    '      proxy_set_header Host $http_host;',
+    '      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+    '      proxy_set_header X-Forwarded-Proto $scheme;',
+    `      proxy_set_header ${BENCH_REQUEST_HEADER.name} ${BENCH_REQUEST_HEADER.value};`,
+    `      proxy_hide_header ${BENCH_RESPONSE_HEADER.name};`,
+    `      add_header ${BENCH_RESPONSE_HEADER.name} ${BENCH_RESPONSE_HEADER.value} always;`,
+    '    }',
+  ]
 }
