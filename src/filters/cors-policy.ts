@@ -24,7 +24,7 @@ export const corsPolicy: FilterFactory<CorsConfig> = {
     const name = String(raw.extensionRef?.name ?? '')
     const policy = ctx.resources.get<{ spec?: CorsPolicySpec }>('CORSPolicy', route.meta.namespace, name)
     if (!policy) {
-      throw new StatusError('ResolvedRefs', 'InvalidKind', `CORSPolicy ${route.meta.namespace}/${name} not found`)
+      throw new StatusError('ResolvedRefs', 'BackendNotFound', `CORSPolicy ${route.meta.namespace}/${name} not found`)
     }
     const spec = policy.body.spec ?? {}
     let maxAgeSeconds = DEFAULT_MAX_AGE

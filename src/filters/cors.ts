@@ -1,6 +1,7 @@
 import type { Exchange } from '../listeners/exchange.ts'
 import { httpDate } from '../listeners/http-date.ts'
 import type { Filter, FilterFactory } from './filter.ts'
+import { setHeader } from './header-list.ts'
 
 /** CorsConfig is a parsed HTTPCORSFilter (or the guide's CORSPolicy, which maps onto it). */
 export interface CorsConfig {
@@ -115,10 +116,12 @@ export function createCorsFilter(config: CorsConfig): Filter {
     response(ex, head) {
       const origin = ex.header('origin')
       if (origin === undefined || !allowed(origin)) return
-      head.headers.push('access-control-allow-origin', origin)
-      if (credentials) head.headers.push('access-control-allow-credentials', 'true')
+      // Set, not appended: an upstream's own value beside ours would be two values, which
+      // browsers reject.
+      setHeader(head.headers, 'access-control-allow-origin', origin)
+      if (credentials) setHeader(head.headers, 'access-control-allow-credentials', 'true')
       const e = exposeValue()
-      if (e !== undefined) head.headers.push('access-control-expose-headers', e)
+      if (e !== undefined) setHeader(head.headers, 'access-control-expose-headers', e)
       head.headers.push('vary', 'Origin')
     },
   }

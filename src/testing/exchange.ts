@@ -1,0 +1,223 @@
+import type { Filter, ResponseHeadOut } from '../filters/filter.ts'
+import { getHeader } from '../filters/header-list.ts'
+import { FILTERS, filterKey } from '../filters/registry.ts'
+import type { Downstream, ResponseBodyMode } from '../listeners/downstream.ts'
+import { Exchange } from '../listeners/exchange.ts'
+import { normaliseHost } from '../listeners/request-target.ts'
+import type { BackendModel, RouteMatch } from '../model.ts'
+import type { CompiledBackend } from '../proxy/backend-set.ts'
+import type { CanonicalKind } from '../resources/kinds.ts'
+import { Resources, type Resource } from '../resources/resources.ts'
+import { TranslateContext } from '../translate/context.ts'
+import { DEFAULT_MATCH, normaliseMatch, type HTTPRouteMatchSpec } from '../translate/matches.ts'
+import type { RawFilter } from '../translate/route-filters.ts'
+import { StatusError } from '../translate/status.ts'
+
+// Scaffolding for unit tests of HTTPRoute filters: a real Exchange on a Downstream that records
+// what was sent to the client, the real filter factories (parse, then create) with a translate
+// context made of a few resources, and the request/response phases run as compile-route runs them.
+
+/** SentHead is one `sendHead` call: the start of a response the gateway answered itself. */
+export interface SentHead {
+  readonly status: number
+  readonly reason: string
+  readonly headers: readonly string[]
+  readonly body: ResponseBodyMode
+}
+
+/** RecordingDownstream is a client that takes everything and remembers what it was sent. */
+export class RecordingDownstream implements Downstream {
+  readonly acceptsRawChunked = false
+  readonly requestBody = undefined
+  onWritable: (() => void) | undefined = undefined
+  onClientGone: (() => void) | undefined = undefined
+  readonly heads: SentHead[] = []
+  readonly responses: { status: number; headers: readonly string[]; body: string }[] = []
+  readonly chunks: Uint8Array[] = []
+  ended = false
+  aborted = false
+
+  get headersSent(): boolean {
+    return this.heads.length > 0 || this.responses.length > 0
+  }
+
+  sendHead(status: number, reason: string, headers: readonly string[], _drop: readonly string[], body: ResponseBodyMode): boolean {
+    this.heads.push({ status, reason, headers: [...headers], body })
+    return true
+  }
+
+  sendBody(chunk: Uint8Array): boolean {
+    this.chunks.push(chunk)
+    return true
+  }
+
+  endBody(): void {
+    this.ended = true
+  }
+
+  respond(status: number, headers: readonly string[], body: string): void {
+    this.responses.push({ status, headers: [...headers], body })
+    this.ended = true
+  }
+
+  abort(): void {
+    this.aborted = true
+  }
+}
+
+/** RequestSpec describes a request as it reaches a listener. */
+export interface RequestSpec {
+  readonly method?: string
+  /** Path and optional query, e.g. `/a/b?x=1`. */
+  readonly target?: string
+  /** The Host header as sent, port included if any. */
+  readonly host?: string
+  /** Further request headers; pairs allow a name to repeat. */
+  readonly headers?: Record<string, string> | readonly (readonly [string, string])[]
+  readonly scheme?: 'http' | 'https'
+  /** The port of the listener that took the request. */
+  readonly port?: number
+}
+
+/** TestExchange is an Exchange with the downstream it answers on and the statuses it finished with. */
+export interface TestExchange {
+  readonly ex: Exchange
+  readonly downstream: RecordingDownstream
+  readonly finished: number[]
+}
+
+/** testExchange builds the Exchange a listener would build for this request, after routing. */
+export function testExchange(spec: RequestSpec = {}): TestExchange {
+  const target = spec.target ?? '/'
+  const q = target.indexOf('?')
+  const path = q === -1 ? target : target.slice(0, q)
+  const rawQuery = q === -1 ? '' : target.slice(q + 1)
+  const authority = spec.host ?? 'example.com'
+  const headers: string[] = ['host', authority]
+  const extra = Array.isArray(spec.headers) ? spec.headers : Object.entries(spec.headers ?? {})
+  for (const [name, value] of extra) headers.push(name.toLowerCase(), value)
+  const downstream = new RecordingDownstream()
+  const finished: number[] = []
+  const scheme = spec.scheme ?? 'http'
+  const ex = new Exchange(spec.method ?? 'GET', path, rawQuery, normaliseHost(authority), authority, headers, [], '192.0.2.1', scheme, downstream, (e) => finished.push(e.status))
+  ex.port = spec.port ?? (scheme === 'https' ? 443 : 80)
+  return { ex, downstream, finished }
+}
+
+/** resource makes a loaded resource as the loader would (namespace `default` unless given). */
+export function resource(kind: CanonicalKind, name: string, body: Record<string, unknown> = {}, namespace = 'default'): Resource {
+  return {
+    kind,
+    writtenKind: kind,
+    apiVersion: 'v1',
+    meta: { name, namespace, generation: 1, labels: {}, annotations: {}, createdAt: 0 },
+    body,
+    source: { file: 'test.yaml', line: 1 },
+  }
+}
+
+/** service is a core Service with these ports, for mirror backendRefs. */
+export function service(name: string, ports: number[], namespace = 'default'): Resource {
+  return resource('Service', name, { spec: { ports: ports.map((port) => ({ port })) } }, namespace)
+}
+
+/** FilterSetup is the rule around a filter: its matches, and the other resources in the directory. */
+export interface FilterSetup {
+  /** The rule's matches as written; the filter is created for the first. Default: PathPrefix `/`. */
+  readonly matches?: readonly HTTPRouteMatchSpec[]
+  readonly resources?: readonly Resource[]
+}
+
+/** BuiltFilter is a filter made by its real factory, with what the factory reported on the way. */
+export interface BuiltFilter {
+  readonly filter: Filter
+  /** Reference problems the factory reported without failing (ResolvedRefs=False). */
+  readonly refErrors: readonly StatusError[]
+  /** Backends the factory asked to compile (mirror targets). */
+  readonly compiled: readonly BackendModel[]
+}
+
+/**
+ * buildFilter validates an HTTPRoute filter as written with the factory registered for its type
+ * (as translate does, in the `default` namespace) and creates it for the rule's first match (as
+ * compile does). A configuration the factory rejects throws its StatusError.
+ */
+export function buildFilter(raw: RawFilter, setup: FilterSetup = {}): BuiltFilter {
+  const factory = FILTERS.get(filterKey(raw))
+  if (!factory) throw new Error(`no filter registered for ${filterKey(raw)}`)
+  const matches: RouteMatch[] = setup.matches ? setup.matches.map(normaliseMatch) : [DEFAULT_MATCH]
+  const route = resource('HTTPRoute', 'route', { spec: {} })
+  const ctx = new TranslateContext(new Resources([route, ...(setup.resources ?? [])]), { bindAddress: '0.0.0.0' })
+  const refErrors: StatusError[] = []
+  const config = factory.parse(raw, { ctx, route, matches, reportRef: (e) => refErrors.push(e) })
+  const compiled: BackendModel[] = []
+  const compileBackend = (b: BackendModel): CompiledBackend => {
+    compiled.push(b)
+    return { key: b.key, pool: undefined as never, requestFilters: [], responseFilters: [], protocol: b.protocol ?? 'http1' }
+  }
+  const filter = factory.create(config, { match: matches[0] as RouteMatch, compileBackend })
+  return { filter, refErrors, compiled }
+}
+
+/** parseError returns the StatusError a factory rejects a configuration with, if any. */
+export function parseError(raw: RawFilter, setup: FilterSetup = {}): StatusError | undefined {
+  try {
+    buildFilter(raw, setup)
+    return undefined
+  } catch (err) {
+    if (err instanceof StatusError) return err
+    throw err
+  }
+}
+
+/** ClientResponse is what the client receives: from the gateway itself, or the upstream's answer after response filters. */
+export interface ClientResponse {
+  /** True when a request filter answered and nothing was forwarded. */
+  readonly answered: boolean
+  readonly status: number
+  readonly headers: readonly string[]
+  /** header returns the values of a (lower-case) header joined with ", ", or undefined. */
+  header(name: string): string | undefined
+  /** count tells how many lines the header takes. */
+  count(name: string): number
+}
+
+/** UpstreamResponse is the head an upstream answers with (lower-case names). */
+export interface UpstreamResponse {
+  readonly status?: number
+  readonly headers?: readonly (readonly [string, string])[]
+}
+
+/**
+ * exchangeThrough runs filters on a request the way a compiled route does: request phases in
+ * order, the first that answers ends the exchange; otherwise the request is "forwarded" and the
+ * upstream's head goes through the response phases in order.
+ */
+export function exchangeThrough(filters: readonly Filter[], t: TestExchange, upstream: UpstreamResponse = {}): ClientResponse {
+  for (const f of filters) {
+    if (f.request?.(t.ex)) {
+      const sent = t.downstream.heads[0]
+      const responded = t.downstream.responses[0]
+      if (sent) return clientResponse(true, sent.status, sent.headers)
+      if (responded) return clientResponse(true, responded.status, responded.headers)
+      throw new Error('a request filter answered without sending anything')
+    }
+  }
+  const head: ResponseHeadOut = { status: upstream.status ?? 200, headers: (upstream.headers ?? []).flatMap(([n, v]) => [n, v]) }
+  for (const f of filters) f.response?.(t.ex, head)
+  return clientResponse(false, head.status, head.headers)
+}
+
+function clientResponse(answered: boolean, status: number, headers: readonly string[]): ClientResponse {
+  return {
+    answered,
+    status,
+    headers,
+    header: (name) => getHeader(headers, name),
+    count: (name) => {
+      let n = 0
+      for (let i = 0; i < headers.length; i += 2) if (headers[i] === name) n++
+      return n
+    },
+  }
+}
