@@ -3,12 +3,13 @@ import { Metrics } from './admin/metrics.ts'
 import { compile, type Snapshot } from './compile/compile.ts'
 import type { Exchange } from './listeners/exchange.ts'
 import { ListenerManager } from './listeners/manager.ts'
+import type { GatewayControl, StatusDocument } from './gateway-control.ts'
 import { createAccessLog, type AccessLog } from './log.ts'
 import { formatConfigError, type ConfigError } from './resources/config-error.ts'
 import { loadResources } from './resources/load.ts'
 import { createRuntime, trimRuntime } from './runtime.ts'
 import { applyBindFailures } from './translate/bind-status.ts'
-import type { StatusEntry, StatusMap } from './translate/status.ts'
+import type { StatusMap } from './translate/status.ts'
 import { translate } from './translate/translate.ts'
 
 /** GatewayOptions are the settings of one gateway process. */
@@ -20,6 +21,8 @@ export interface GatewayOptions {
   readonly accessLog: boolean
   /** How long stopping or removing a listener waits for in-flight requests. */
   readonly drainTimeoutMs: number
+  /** Share listening sockets with other worker processes (`--workers`). */
+  readonly reusePort?: boolean
 }
 
 /** ReloadOutcome says what a reload did. */
@@ -35,7 +38,7 @@ export interface ReloadOutcome {
  * trigger that arrives during one queues exactly one more. A reload whose files cannot be decoded
  * is rejected and the last good configuration keeps serving.
  */
-export class Gateway {
+export class Gateway implements GatewayControl {
   readonly metrics = new Metrics()
   readonly #options: GatewayOptions
   readonly #log: Logger
@@ -56,7 +59,7 @@ export class Gateway {
     this.#options = options
     this.#log = options.logger
     this.#accessLog = options.accessLog ? createAccessLog(options.logger) : undefined
-    this.#manager = new ListenerManager((ex) => this.#observe(ex), options.drainTimeoutMs)
+    this.#manager = new ListenerManager((ex) => this.#observe(ex), options.drainTimeoutMs, options.reusePort ?? false)
   }
 
   /** generation counts applied configurations; 0 until the first one is applied. */
@@ -70,11 +73,16 @@ export class Gateway {
   }
 
   /** statusDocument is what GET /status returns. */
-  statusDocument(): { generation: number; items: StatusEntry[]; errors?: string[] } {
+  statusDocument(): StatusDocument {
     const items = [...this.#status.values()]
     return this.#errors.length > 0
       ? { generation: this.#generation, items, errors: this.#errors.map(formatConfigError) }
       : { generation: this.#generation, items }
+  }
+
+  /** metricsText is what GET /metrics returns. */
+  metricsText(): string {
+    return this.metrics.render()
   }
 
   /** boundSockets lists the sockets being served (`address:port`). */

@@ -1,16 +1,16 @@
 import type { Server } from 'bun'
-import type { Gateway } from '../gateway.ts'
+import type { GatewayControl } from '../gateway-control.ts'
 
 /**
  * startAdminServer serves the admin endpoints (../shared/spec/interface.md): /ready, /status and
  * /metrics, plus /healthz (the process is alive). Bind it to loopback: /status shows the whole
  * configuration (never Secret contents).
  */
-export function startAdminServer(gateway: Gateway, hostname: string, port: number): Server<undefined> {
+export function startAdminServer(gateway: GatewayControl, hostname: string, port: number): Server<undefined> {
   return Bun.serve({
     hostname,
     port,
-    fetch(req) {
+    async fetch(req) {
       const path = new URL(req.url).pathname
       if (req.method !== 'GET' && req.method !== 'HEAD') return text(405, 'method not allowed\n')
       switch (path) {
@@ -19,9 +19,9 @@ export function startAdminServer(gateway: Gateway, hostname: string, port: numbe
         case '/healthz':
           return text(200, 'ok\n')
         case '/status':
-          return Response.json(gateway.statusDocument())
+          return Response.json(await gateway.statusDocument())
         case '/metrics':
-          return new Response(gateway.metrics.render(), {
+          return new Response(await gateway.metricsText(), {
             headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
           })
         default:

@@ -12,6 +12,8 @@ export interface CliOptions {
   readonly json: boolean
   /** check: fail only on config errors (what would stop Weir from starting), not on status problems. */
   readonly errorsOnly: boolean
+  /** Worker processes sharing the listening sockets (1: serve in this process). */
+  readonly workers: number
 }
 
 /** CliError is a command line Weir cannot run; main prints it with the usage. */
@@ -35,7 +37,9 @@ flags:
   --controller-name NAME   only own GatewayClasses with this spec.controllerName
   --log-level LEVEL        fatal, error, warn, info, debug, trace or silent; default info
   --access-log on|off      one JSON line per request on stdout; default on
-  --drain-timeout SECONDS  how long stopping waits for in-flight requests; default 30`
+  --drain-timeout SECONDS  how long stopping waits for in-flight requests; default 30
+  --workers N|auto         worker processes sharing the listeners (reusePort); auto = one per
+                           core; default 1`
 
 /** parseArgs reads argv (without the runtime and script) into options. */
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -51,6 +55,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let drainTimeoutMs = 30_000
   let json = false
   let errorsOnly = false
+  let workers = 1
   while (args.length > 0) {
     const arg = args.shift() as string
     const eq = arg.indexOf('=')
@@ -90,6 +95,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         drainTimeoutMs = seconds * 1000
         break
       }
+      case '--workers':
+        workers = parseWorkers(value())
+        break
       case '--json':
         json = true
         break
@@ -111,7 +119,17 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if ((command === 'serve' || command === 'check') && configDir === undefined) {
     throw new CliError('--config DIR is required')
   }
-  return { command, configDir, admin, bindAddress, controllerName, logLevel, accessLog, drainTimeoutMs, json, errorsOnly }
+  return { command, configDir, admin, bindAddress, controllerName, logLevel, accessLog, drainTimeoutMs, json, errorsOnly, workers }
+}
+
+/** MAX_WORKERS bounds --workers: more processes than this is a typo, not a plan. */
+const MAX_WORKERS = 256
+
+function parseWorkers(v: string): number {
+  if (v === 'auto') return Math.max(1, navigator.hardwareConcurrency)
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) throw new CliError(`--workers must be auto or a whole number from 1 to ${MAX_WORKERS}`)
+  return n
 }
 
 function parseAdmin(v: string): CliOptions['admin'] {

@@ -21,10 +21,13 @@ export class ListenerManager {
   #sockets = new Map<string, ListenerSocket>()
   readonly #observer: ExchangeObserver
   readonly #drainTimeoutMs: number
+  readonly #reusePort: boolean
 
-  constructor(observer: ExchangeObserver, drainTimeoutMs: number) {
+  /** With `reusePort`, sockets are shared with the other worker processes (SO_REUSEPORT). */
+  constructor(observer: ExchangeObserver, drainTimeoutMs: number, reusePort = false) {
     this.#observer = observer
     this.#drainTimeoutMs = drainTimeoutMs
+    this.#reusePort = reusePort
   }
 
   /** apply serves a snapshot and returns the sockets that failed to bind. */
@@ -72,8 +75,8 @@ export class ListenerManager {
 
   async #bind(key: string, table: SocketTable): Promise<ListenerSocket> {
     const { address, port } = parseSocketKey(key)
-    if (table.protocol === 'HTTPS') return TlsListener.bind(key, address, port, table, this.#observer)
-    return PlainListener.bind(key, address, port, table, this.#observer)
+    if (table.protocol === 'HTTPS') return TlsListener.bind(key, address, port, table, this.#observer, this.#reusePort)
+    return PlainListener.bind(key, address, port, table, this.#observer, this.#reusePort)
   }
 }
 

@@ -29,7 +29,8 @@ export class PlainListener implements ListenerSocket, ConnectionHost {
     table: SocketTable,
     readonly observer: ExchangeObserver,
     address: string,
-    port: number
+    port: number,
+    reusePort: boolean
   ) {
     this.handler = table
     const host = this as ConnectionHost
@@ -37,6 +38,8 @@ export class PlainListener implements ListenerSocket, ConnectionHost {
     this.#server = Bun.listen<SocketState>({
       hostname: address,
       port,
+      // Bun.listen takes reusePort (SO_REUSEPORT) though bun-types omits it for listeners.
+      ...(reusePort ? { reusePort: true } : {}),
       socket: {
         open(s: Socket<SocketState>) {
           const transport = new BunSocketTransport(s as Socket<unknown>)
@@ -64,8 +67,8 @@ export class PlainListener implements ListenerSocket, ConnectionHost {
   }
 
   /** bind opens the socket; it throws if the address cannot be bound (in use, not local, ...). */
-  static bind(key: string, address: string, port: number, table: SocketTable, observer: ExchangeObserver): PlainListener {
-    return new PlainListener(key, table, observer, address, port)
+  static bind(key: string, address: string, port: number, table: SocketTable, observer: ExchangeObserver, reusePort = false): PlainListener {
+    return new PlainListener(key, table, observer, address, port, reusePort)
   }
 
   get port(): number {

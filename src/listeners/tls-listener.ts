@@ -53,12 +53,12 @@ export class TlsListener implements ListenerSocket, ConnectionHost {
   }
 
   /** bind opens the socket and resolves once it listens; it rejects if the address cannot be bound. */
-  static bind(key: string, address: string, port: number, table: SocketTable, observer: ExchangeObserver): Promise<TlsListener> {
+  static bind(key: string, address: string, port: number, table: SocketTable, observer: ExchangeObserver, reusePort = false): Promise<TlsListener> {
     const l = new TlsListener(key, table, observer)
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => reject(err)
       l.#server.once('error', onError)
-      l.#server.listen(port, address, () => {
+      l.#server.listen({ port, host: address, reusePort }, () => {
         l.#server.off('error', onError)
         resolve(l)
       })

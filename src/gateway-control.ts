@@ -1,0 +1,26 @@
+import type { ReloadOutcome } from './gateway.ts'
+import type { StatusEntry } from './translate/status.ts'
+
+/** StatusDocument is what GET /status returns. */
+export interface StatusDocument {
+  readonly generation: number
+  readonly items: readonly StatusEntry[]
+  readonly errors?: readonly string[]
+}
+
+/**
+ * GatewayControl is what the admin server, the service-manager notifications and the signal
+ * handlers drive: one in-process Gateway, or the supervisor of `--workers` processes.
+ */
+export interface GatewayControl {
+  /** A configuration is applied and every socket it needs is bound (in every worker). */
+  readonly ready: boolean
+  /** Generation of the configuration being served. */
+  readonly generation: number
+  boundSockets(): string[]
+  reload(reason: string): Promise<ReloadOutcome>
+  statusDocument(): StatusDocument | Promise<StatusDocument>
+  /** metricsText is GET /metrics (Prometheus text), merged across workers. */
+  metricsText(): string | Promise<string>
+  stop(): Promise<void>
+}
