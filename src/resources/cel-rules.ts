@@ -89,11 +89,12 @@ function checkHTTPRoute(doc: Record<string, any>): SchemaIssue[] {
       }
     })
     issues.push(...checkFilters(rule?.filters ?? [], ['spec', 'rules', r, 'filters']))
-    const prefixRewrite = (rule?.filters ?? []).some(
-      (f: any) => f?.type === 'URLRewrite' && f.urlRewrite?.path?.type === 'ReplacePrefixMatch'
-    )
-    if (prefixRewrite && (matches.length !== 1 || (matches[0]?.path?.type ?? 'PathPrefix') !== 'PathPrefix')) {
-      issues.push({ path: ['spec', 'rules', r, 'matches'], message: 'a URLRewrite with ReplacePrefixMatch needs exactly one PathPrefix match' })
+    const onePrefixMatch = matches.length === 1 && (matches[0]?.path?.type ?? 'PathPrefix') === 'PathPrefix'
+    for (const [type, field] of [['URLRewrite', 'urlRewrite'], ['RequestRedirect', 'requestRedirect']] as const) {
+      const prefixReplace = (rule?.filters ?? []).some((f: any) => f?.type === type && f[field]?.path?.type === 'ReplacePrefixMatch')
+      if (prefixReplace && !onePrefixMatch) {
+        issues.push({ path: ['spec', 'rules', r, 'matches'], message: `a ${type} with ReplacePrefixMatch needs exactly one PathPrefix match` })
+      }
     }
     const refs: any[] = rule?.backendRefs ?? []
     refs.forEach((ref, i) => {
