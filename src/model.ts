@@ -156,6 +156,38 @@ export interface BackendModel {
   readonly tls?: UpstreamTls
   /** Load balancing, health checks, retry budget and session persistence from policies. */
   readonly policy?: BackendPolicyModel
+  /** Set when the backendRef is an InferencePool: requests are OpenAI calls picked per request. */
+  readonly inferencePool?: InferencePoolModel
+}
+
+/** InferencePolicyName is how an InferencePool picks endpoints (BackendLoadBalancingPolicy). */
+export type InferencePolicyName = 'prefix-cache' | 'least-request' | 'round-robin' | 'random'
+
+/**
+ * InferencePoolModel is an InferencePool resolved from files: its model-server endpoints, how
+ * Weir picks among them, and the model names and objectives its clients use.
+ */
+export interface InferencePoolModel {
+  /** `namespace/name`: the runtime keeps the pool's picker and metrics scraper under this key. */
+  readonly key: string
+  /** Ready addresses of the selected EndpointSlices, at every targetPort. */
+  readonly endpoints: readonly EndpointModel[]
+  readonly protocol: UpstreamProtocol
+  /** prefix-cache unless a BackendLoadBalancingPolicy targets the pool. */
+  readonly policy: InferencePolicyName
+  /** Client-facing model names (InferenceModel, the guide's dialect): priority and rewrite targets. */
+  readonly models: readonly InferenceModelRule[]
+  /** InferenceObjective name → priority; a request selects one with `x-gateway-inference-objective`. */
+  readonly objectives: Readonly<Record<string, number>>
+}
+
+/** InferenceModelRule is what a request for `modelName` gets: a priority and weighted targets. */
+export interface InferenceModelRule {
+  readonly modelName: string
+  /** Higher is more important; negative is sheddable when every endpoint is saturated. */
+  readonly priority: number
+  /** The model (or LoRA adapter) names the request is rewritten to, by weight; empty keeps the name. */
+  readonly targets: readonly { readonly model: string; readonly weight: number }[]
 }
 
 /** UpstreamProtocol is the wire protocol to a backend's endpoints. */

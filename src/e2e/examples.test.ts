@@ -80,3 +80,69 @@ describe('the guide’s migration example', () => {
     expect(loaded.warnings.map((w) => w.message)).toEqual([expect.stringContaining('not Ingress')])
   })
 })
+
+/** poolsOf translates a directory and returns the status and the pools its routes forward to. */
+async function poolsOf(dir: string) {
+  const loaded = await loadResources(dir)
+  const { model, status } = translate(loaded.resources, { bindAddress: '0.0.0.0' })
+  const routes = model.sockets.flatMap((s) => s.listeners.flatMap((l) => l.routes))
+  const pools = routes.flatMap((r) => (r.action.kind === 'forward' ? r.action.backends : [])).flatMap((b) => b.inferencePool ?? [])
+  return { loaded, status, routes, pools }
+}
+
+describe('the inference example', () => {
+  const dir = join(configRoot, 'inference')
+
+  test('/v1/ goes to the pool of three local servers, with the canary split and the batch objective', async () => {
+    const { routes, pools } = await poolsOf(dir)
+    expect(routes.map((r) => r.match.path.value)).toEqual(['/v1'])
+    const pool = pools[0]
+    expect(pool?.endpoints).toEqual([18301, 18302, 18303].map((port) => ({ address: '127.0.0.1', port })))
+    expect(pool?.policy).toBe('prefix-cache')
+    expect(pool?.models).toEqual([
+      {
+        modelName: 'support-bot',
+        priority: 10,
+        targets: [
+          { model: 'support-bot-v1', weight: 90 },
+          { model: 'support-bot-v2', weight: 10 },
+        ],
+      },
+    ])
+    expect(pool?.objectives).toEqual({ batch: -1 })
+  })
+})
+
+describe('the guide’s inference example', () => {
+  const dir = join(configRoot, 'seed/inference')
+
+  test('loads with a dialect warning for each of the two documents', async () => {
+    const { loaded } = await poolsOf(dir)
+    expect(loaded.errors).toEqual([])
+    expect(loaded.warnings.map((w) => w.message)).toEqual([
+      expect.stringContaining('InferencePool default/llama2-pool'),
+      expect.stringContaining('InferenceModel default/llama2-7b'),
+    ])
+  })
+
+  test('the pool has no endpoints, and its status says what to write instead of spec.deployment', async () => {
+    const { pools, status } = await poolsOf(dir)
+    expect(pools[0]?.endpoints).toEqual([])
+    const parents = status.get('InferencePool/default/llama2-pool')?.status.parents as { conditions: { message: string }[] }[]
+    expect(parents[0]?.conditions[0]?.message).toContain('write spec.selector.matchLabels')
+  })
+
+  test('llama2-7b gets priority 10 (high) and a 90/10 split to <model>-<version>', async () => {
+    const { pools } = await poolsOf(dir)
+    expect(pools[0]?.models).toEqual([
+      {
+        modelName: 'llama2-7b',
+        priority: 10,
+        targets: [
+          { model: 'llama2-7b-stable', weight: 90 },
+          { model: 'llama2-7b-canary', weight: 10 },
+        ],
+      },
+    ])
+  })
+})

@@ -215,10 +215,20 @@ add(`${GWX}/v1alpha1`, 'CORSPolicy', { kind: 'CORSPolicy', namespaced: true })
 // Weir's own policy: the load-balancing algorithm and active health checks of a Service.
 add('weir.dev/v1alpha1', 'BackendLoadBalancingPolicy', { kind: 'BackendLoadBalancingPolicy', namespaced: true })
 add('inference.networking.k8s.io/v1', 'InferencePool', { kind: 'InferencePool', namespaced: true })
-for (const group of ['inference.networking.x-k8s.io/v1alpha2', `${GWX}/v1alpha1`]) {
-  add(group, 'InferencePool', { kind: 'InferencePool', namespaced: true })
-  add(group, 'InferenceModel', { kind: 'InferenceModel', namespaced: true })
-}
+add('inference.networking.x-k8s.io/v1alpha2', 'InferencePool', { kind: 'InferencePool', namespaced: true })
+add('inference.networking.x-k8s.io/v1alpha2', 'InferenceModel', { kind: 'InferenceModel', namespaced: true })
+// The seed guide's group for these kinds, which GIE never used: read as a dialect, and status says
+// what to write instead.
+add(`${GWX}/v1alpha1`, 'InferencePool', {
+  kind: 'InferencePool',
+  namespaced: true,
+  alias: `InferencePool belongs to inference.networking.k8s.io/v1; the guide's ${GWX}/v1alpha1 shape is read as a dialect (its status says what to write instead)`,
+})
+add(`${GWX}/v1alpha1`, 'InferenceModel', {
+  kind: 'InferenceModel',
+  namespaced: true,
+  alias: `InferenceModel belongs to inference.networking.x-k8s.io/v1alpha2; the guide's ${GWX}/v1alpha1 shape is read as a dialect (its status says what to write instead)`,
+})
 add('inference.networking.x-k8s.io/v1alpha2', 'InferenceObjective', {
   kind: 'InferenceObjective',
   namespaced: true,

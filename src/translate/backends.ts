@@ -1,6 +1,8 @@
 import type { BackendModel, EndpointModel, UpstreamProtocol } from '../model.ts'
 import type { Resource } from '../resources/resources.ts'
 import type { TranslateContext } from './context.ts'
+import { resolvePoolBackendRef } from './inference-backends.ts'
+import { isInferencePoolRef, type PoolContext } from './inference-pools.ts'
 import { referenceAllowed } from './references.ts'
 import { StatusError } from './status.ts'
 
@@ -44,11 +46,13 @@ const APP_PROTOCOLS: Readonly<Record<string, UpstreamProtocol>> = {
 export interface BackendResolution {
   readonly backend: BackendModel
   readonly error?: StatusError
+  /** The InferencePool the ref names, when it exists and may be referenced (status parents). */
+  readonly pool?: PoolContext
 }
 
 /**
- * resolveBackendRef turns a backendRef into a BackendModel (HTTPBackendRef rules): only core
- * Services (InvalidKind otherwise), cross-namespace refs need a ReferenceGrant
+ * resolveBackendRef turns a backendRef into a BackendModel (HTTPBackendRef rules): core Services
+ * and InferencePools (resolvePoolBackendRef; InvalidKind otherwise), cross-namespace refs need a ReferenceGrant
  * (RefNotPermitted), the Service and its port must exist (BackendNotFound) and speak a protocol
  * Weir can forward (UnsupportedProtocol). An unusable ref still yields a backend, with a 500
  * failure, so its share of the traffic fails and the rest of the rule keeps working.
@@ -63,8 +67,9 @@ export function resolveBackendRef(ctx: TranslateContext, route: Resource, ref: B
     backend: { key, weight, endpoints: [], failure: { status: 500, message } },
     error: new StatusError('ResolvedRefs', reason, message),
   })
+  if (isInferencePoolRef(group, kind)) return resolvePoolBackendRef(ctx, route, ref)
   if (group !== '' || kind !== 'Service') {
-    return fail('InvalidKind', `backendRef ${group ? `${group}/` : ''}${kind} ${ref.name} is not a supported kind: use a core Service`)
+    return fail('InvalidKind', `backendRef ${group ? `${group}/` : ''}${kind} ${ref.name} is not a supported kind: use a core Service or an InferencePool`)
   }
   const allowed = referenceAllowed(
     ctx.resources,

@@ -1,5 +1,6 @@
-import type { BackendPolicyModel, Certificate, RouteModel, UpstreamTls } from '../model.ts'
+import type { BackendPolicyModel, Certificate, InferencePolicyName, RouteModel, UpstreamTls } from '../model.ts'
 import type { Resource, Resources } from '../resources/resources.ts'
+import type { PoolContext } from './inference-pools.ts'
 import { selectorMatches, type LabelSelector } from './label-selector.ts'
 import { Conditions } from './status.ts'
 
@@ -160,10 +161,17 @@ export interface ServicePolicies {
 export class TranslateContext {
   readonly gatewayClasses = new Map<string, GatewayClassContext>()
   readonly gateways: GatewayContext[] = []
-  /** Gateways whose routes send traffic to each Service (`namespace/name`): policy ancestors. */
+  /**
+   * Gateways whose routes send traffic to each policy target: a Service (`namespace/name`) or an
+   * InferencePool (`InferencePool/namespace/name`). They are the targets' policy ancestors.
+   */
   readonly serviceGateways = new Map<string, Set<GatewayContext>>()
   /** What policies say about each Service (`namespace/name`), filled before routes are read. */
   readonly servicePolicies = new Map<string, ServicePolicies>()
+  /** How each InferencePool (`namespace/name`) picks, from a BackendLoadBalancingPolicy. */
+  readonly poolPolicies = new Map<string, InferencePolicyName>()
+  /** InferencePools by `namespace/name`, with their models and objectives, built before routes. */
+  readonly pools = new Map<string, PoolContext>()
   constructor(
     readonly resources: Resources,
     readonly options: TranslateOptions

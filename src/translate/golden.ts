@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { formatConfigError } from '../resources/config-error.ts'
 import { loadResources } from '../resources/load.ts'
-import type { BackendModel, Model, RouteModel } from '../model.ts'
+import type { BackendModel, InferencePoolModel, Model, RouteModel } from '../model.ts'
 import { translate } from './translate.ts'
 
 /** FIXED_NOW makes first-seen times equal for every object, so precedence ties break by name. */
@@ -24,10 +24,12 @@ export async function goldenOutput(file: string): Promise<unknown> {
     }
     const { model, status } = translate(loaded.resources, { bindAddress: '0.0.0.0' })
     const warnings = loaded.warnings.map((w) => `${w.line}: ${w.message}`)
+    const pools = summarisePools(model)
     return {
       ...(warnings.length > 0 ? { warnings } : {}),
       status: [...status.values()].map((s) => ({ kind: s.kind, name: s.metadata.namespace ? `${s.metadata.namespace}/${s.metadata.name}` : s.metadata.name, status: s.status })),
       model: summariseModel(model),
+      ...(pools.length > 0 ? { inferencePools: pools } : {}),
     }
   } finally {
     await rm(dir, { recursive: true, force: true })
@@ -78,4 +80,33 @@ function summariseBackend(b: BackendModel): string {
   if (p?.defaultRetry) extras.push(`retry=${p.defaultRetry.attempts}x${p.defaultRetry.backoffMs}ms`)
   if (p?.sessionPersistence) extras.push(`session=${p.sessionPersistence.type}:${p.sessionPersistence.sessionName}`)
   return `${b.key}*${b.weight}[${b.endpoints.map((e) => `${e.address}:${e.port}`).join(' ')}]${extras.length ? ` (${extras.join(' ')})` : ''}`
+}
+
+/** summarisePools lists each InferencePool the model forwards to once, with what its picker gets. */
+function summarisePools(model: Model): unknown[] {
+  const pools = new Map<string, InferencePoolModel>()
+  for (const s of model.sockets) {
+    for (const l of s.listeners) {
+      for (const r of l.routes) {
+        if (r.action.kind !== 'forward') continue
+        for (const b of r.action.backends) if (b.inferencePool) pools.set(b.inferencePool.key, b.inferencePool)
+      }
+    }
+  }
+  return [...pools.values()]
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((p) => ({
+      pool: p.key,
+      endpoints: p.endpoints.map((e) => `${e.address}:${e.port}`).join(' '),
+      protocol: p.protocol,
+      policy: p.policy,
+      ...(p.models.length > 0
+        ? {
+            models: p.models.map(
+              (m) => `${m.modelName} priority=${m.priority}${m.targets.length ? ` -> ${m.targets.map((t) => `${t.model}*${t.weight}`).join(', ')}` : ''}`
+            ),
+          }
+        : {}),
+      ...(Object.keys(p.objectives).length > 0 ? { objectives: Object.entries(p.objectives).map(([k, v]) => `${k}=${v}`) } : {}),
+    }))
 }

@@ -12,6 +12,7 @@ import type { Resource } from '../resources/resources.ts'
 import { resolveParent, type ParentRef } from './attach.ts'
 import { resolveBackendRef, type BackendRef } from './backends.ts'
 import { DEFAULT_CONTROLLER_NAME, type GatewayContext, type ListenerContext, type TranslateContext } from './context.ts'
+import { notePoolUse, type PoolContext } from './inference-pools.ts'
 import { parseDuration } from '../resources/durations.ts'
 import { DEFAULT_MATCH, normaliseMatch, type HTTPRouteMatchSpec } from './matches.ts'
 import { translateFilters, type RawFilter } from './route-filters.ts'
@@ -50,6 +51,8 @@ interface BuiltRule {
   readonly failure?: StatusError
   /** backendRef problems, reported together as ResolvedRefs=False (reason of the first). */
   readonly refErrors: readonly StatusError[]
+  /** InferencePools the rule's backendRefs name: the route's Gateways become their status parents. */
+  readonly pools: readonly PoolContext[]
 }
 
 /** RouteParentStatus is one `status.parents[]` entry. */
@@ -81,14 +84,17 @@ export function processHTTPRoutes(ctx: TranslateContext, status: Map<string, Sta
       const conditions = new Conditions(r.meta.generation)
       const parent = { parentRef: ref, controllerName: resolution.gateway?.controllerName ?? DEFAULT_CONTROLLER_NAME, conditions }
       parents.push(parent)
+      const pools = rules.flatMap((b) => b.pools)
       if (resolution.error) {
         conditions.set('Accepted', 'False', resolution.error.reason, resolution.error.message)
+        if (resolution.gateway) notePoolUse(ctx, resolution.gateway, pools, false)
       } else if (invalid.length === rules.length) {
         const first = invalid[0]?.invalid
         conditions.set('Accepted', 'False', first?.reason ?? 'UnsupportedValue', `every rule is invalid: ${first?.message}`)
       } else {
         conditions.set('Accepted', 'True', 'Accepted', 'Route is accepted')
         for (const a of resolution.attachments) recordServiceUse(ctx, a.listener.gateway, rules)
+        if (resolution.gateway) notePoolUse(ctx, resolution.gateway, pools, true)
         for (const a of resolution.attachments) {
           if (attachedTo.has(a.listener)) continue
           attachedTo.add(a.listener)
@@ -139,7 +145,7 @@ function buildRule(ctx: TranslateContext, r: Resource, rule: HTTPRouteRuleSpec, 
     matches = rule.matches && rule.matches.length > 0 ? rule.matches.map(normaliseMatch) : [DEFAULT_MATCH]
   } catch (err) {
     if (!(err instanceof StatusError)) throw err
-    return { ...base, matches: [], filters: [], action: respond500(err.message), timeouts: {}, invalid: err, refErrors: [] }
+    return { ...base, matches: [], filters: [], action: respond500(err.message), timeouts: {}, invalid: err, refErrors: [], pools: [] }
   }
   const timeouts = parseTimeouts(rule.timeouts)
   const retry = parseRetry(rule.retry)
@@ -148,10 +154,12 @@ function buildRule(ctx: TranslateContext, r: Resource, rule: HTTPRouteRuleSpec, 
   const ruleFilters = translateFilters(ctx, r, rule.filters ?? [], matches, false)
   const refErrors: StatusError[] = [...ruleFilters.refErrors]
   const backends: BackendModel[] = []
+  const pools: PoolContext[] = []
   let failure = ruleFilters.failure
   for (const ref of rule.backendRefs ?? []) {
-    const { backend, error } = resolveBackendRef(ctx, r, ref)
+    const { backend, error, pool } = resolveBackendRef(ctx, r, ref)
     if (error) refErrors.push(error)
+    if (pool && !pools.includes(pool)) pools.push(pool)
     const backendFilters = translateFilters(ctx, r, ref.filters ?? [], matches, true)
     refErrors.push(...backendFilters.refErrors)
     failure ??= backendFilters.failure
@@ -160,7 +168,7 @@ function buildRule(ctx: TranslateContext, r: Resource, rule: HTTPRouteRuleSpec, 
   if (failure) {
     if (failure.type === 'ResolvedRefs') refErrors.push(failure)
     const action = respond500(`rule ${index}: ${failure.message}`)
-    return { ...base, ...extras, matches, filters: [], action, failure, refErrors }
+    return { ...base, ...extras, matches, filters: [], action, failure, refErrors, pools }
   }
   const filters = ruleFilters.filters
   const terminal = filters.some((f) => f.type === 'RequestRedirect')
@@ -172,7 +180,7 @@ function buildRule(ctx: TranslateContext, r: Resource, rule: HTTPRouteRuleSpec, 
   } else {
     action = { kind: 'forward', backends }
   }
-  return { ...base, ...extras, matches, filters, action, refErrors }
+  return { ...base, ...extras, matches, filters, action, refErrors, pools }
 }
 
 function parseTimeouts(t: HTTPRouteRuleSpec['timeouts']): RouteTimeouts {

@@ -1,6 +1,7 @@
-import type { ActiveHealthCheckModel, LoadBalancerModel } from '../model.ts'
+import type { ActiveHealthCheckModel, InferencePolicyName, LoadBalancerModel } from '../model.ts'
 import { parseDuration } from '../resources/durations.ts'
 import type { TranslateContext } from './context.ts'
+import { isInferencePoolRef, poolTargetKey } from './inference-pools.ts'
 import { claimTargets, PolicyContext, resolveServiceTargets, type TargetRef } from './policy-targets.ts'
 
 /** Defaults of an active health check, Envoy Gateway's where it has one. */
@@ -34,10 +35,20 @@ const TYPES: Readonly<Record<string, LoadBalancerModel['type']>> = {
   ConsistentHash: 'consistent-hash',
 }
 
-/** LoadBalancingSettings is what a BackendLoadBalancingPolicy contributes to a Service. */
+/** How an InferencePool target picks; PrefixCache is the default and applies to pools only. */
+const POOL_TYPES: Readonly<Record<string, InferencePolicyName>> = {
+  PrefixCache: 'prefix-cache',
+  LeastRequest: 'least-request',
+  RoundRobin: 'round-robin',
+  Random: 'random',
+}
+
+/** LoadBalancingSettings is what a BackendLoadBalancingPolicy contributes to a Service or a pool. */
 interface LoadBalancingSettings {
   readonly loadBalancer?: LoadBalancerModel
   readonly healthCheck?: ActiveHealthCheckModel
+  /** The picker of the InferencePool targets, when the policy sets a type. */
+  readonly poolPolicy?: InferencePolicyName
 }
 
 /**
@@ -45,7 +56,8 @@ interface LoadBalancingSettings {
  * direct policy attached by targetRefs like Gateway API's own policies: the load-balancing
  * algorithm of the targeted Services (LeastRequest by default, RoundRobin, Random, ConsistentHash
  * on a header or cookie) and an optional active HTTP health check. Passive ejection of endpoints
- * that refuse connections is always on.
+ * that refuse connections is always on. It may also target InferencePools, whose picker it sets:
+ * PrefixCache (their default), LeastRequest, RoundRobin or Random.
  */
 export function processLoadBalancingPolicies(ctx: TranslateContext): PolicyContext[] {
   const contexts: PolicyContext[] = []
@@ -59,17 +71,49 @@ export function processLoadBalancingPolicies(ctx: TranslateContext): PolicyConte
       policy.conditions.set('Accepted', 'False', 'Invalid', settings)
       continue
     }
-    claims.push({ policy, targets: resolveServiceTargets(ctx, policy, spec.targetRefs ?? []), value: settings })
+    claims.push({ policy, targets: resolveServiceTargets(ctx, policy, spec.targetRefs ?? [], { pools: true }), value: settings })
   }
-  for (const [service, { value }] of claimTargets(claims)) {
-    const entry = ctx.servicePolicies.get(service) ?? {}
-    entry.policy = { ...entry.policy, ...value }
-    ctx.servicePolicies.set(service, entry)
+  const pools = poolTargetKey('')
+  for (const [target, { value }] of claimTargets(claims)) {
+    const { poolPolicy, ...service } = value
+    if (target.startsWith(pools)) {
+      if (poolPolicy) ctx.poolPolicies.set(target.slice(pools.length), poolPolicy)
+      continue
+    }
+    const entry = ctx.servicePolicies.get(target) ?? {}
+    entry.policy = { ...entry.policy, ...service }
+    ctx.servicePolicies.set(target, entry)
   }
   return contexts
 }
 
+/**
+ * readSettings reads the policy for the kinds it targets: the Service algorithm and health check
+ * for Service targets, the pool picker for InferencePool targets (a pool's endpoints are judged
+ * by their metrics, so a health check or ConsistentHash on a pool target is invalid).
+ */
 function readSettings(spec: LoadBalancingPolicySpec): LoadBalancingSettings | string {
+  const refs = spec.targetRefs ?? []
+  const poolTargets = refs.some((ref) => isInferencePoolRef(ref.group, ref.kind))
+  const serviceTargets = refs.length === 0 || refs.some((ref) => !isInferencePoolRef(ref.group, ref.kind))
+  let poolPolicy: InferencePolicyName | undefined
+  if (poolTargets) {
+    const type = spec.loadBalancer?.type
+    if (type !== undefined) {
+      poolPolicy = POOL_TYPES[type]
+      if (!poolPolicy) return `spec.loadBalancer.type must be one of ${Object.keys(POOL_TYPES).join(', ')} for an InferencePool`
+    }
+    if (spec.healthCheck) return 'spec.healthCheck applies to Services only: write it in a policy that targets no InferencePool'
+  }
+  if (spec.loadBalancer?.type === 'PrefixCache' && serviceTargets) {
+    return 'spec.loadBalancer.type PrefixCache applies to InferencePools only: a Service’s requests are not read as prompts'
+  }
+  const settings = serviceTargets ? readServiceSettings(spec) : {}
+  if (typeof settings === 'string') return settings
+  return { ...settings, ...(poolPolicy ? { poolPolicy } : {}) }
+}
+
+function readServiceSettings(spec: LoadBalancingPolicySpec): LoadBalancingSettings | string {
   let loadBalancer: LoadBalancerModel | undefined
   if (spec.loadBalancer) {
     const type = TYPES[spec.loadBalancer.type ?? 'LeastRequest']

@@ -1,5 +1,6 @@
 import { keyOf, type Resource } from '../resources/resources.ts'
 import type { GatewayContext, TranslateContext } from './context.ts'
+import { isInferencePoolRef, poolTargetKey } from './inference-pools.ts'
 import { Conditions, statusEntry, type StatusMap } from './status.ts'
 
 /** TargetRef is a policy's `targetRefs[]` entry (LocalPolicyTargetReference[WithSectionName]). */
@@ -11,14 +12,14 @@ export interface TargetRef {
 }
 
 /**
- * PolicyContext tracks one direct-attached policy (GEP-713) while translating: which Services it
- * applies to and its status. A policy's ancestors are the Gateways whose routes send traffic to
- * one of its targets; a policy with no such Gateway reports against its target Service, so its
- * status is never empty.
+ * PolicyContext tracks one direct-attached policy (GEP-713) while translating: which Services (and
+ * InferencePools) it applies to and its status. A policy's ancestors are the Gateways whose routes
+ * send traffic to one of its targets; a policy with no such Gateway reports against its first
+ * target, so its status is never empty.
  */
 export class PolicyContext {
   readonly conditions: Conditions
-  /** `namespace/name` of the Services this policy is in effect for. */
+  /** The targets this policy is in effect for: Services `namespace/name`, pools `InferencePool/namespace/name`. */
   readonly services: string[] = []
   /** Extra conditions reported on every ancestor (ResolvedRefs for BackendTLSPolicy). */
   readonly extra: Conditions
@@ -30,16 +31,27 @@ export class PolicyContext {
 }
 
 /**
- * resolveServiceTargets checks a policy's targets: core Services that exist in the policy's
- * namespace. It returns their keys; a missing or unsupported target sets Accepted=False
- * (TargetNotFound / Invalid) as GEP-713 describes.
+ * resolveServiceTargets checks a policy's targets: core Services (and, with `pools`,
+ * InferencePools) that exist in the policy's namespace. It returns their keys; a missing or
+ * unsupported target sets Accepted=False (TargetNotFound / Invalid) as GEP-713 describes.
  */
-export function resolveServiceTargets(ctx: TranslateContext, policy: PolicyContext, refs: readonly TargetRef[]): string[] {
+export function resolveServiceTargets(
+  ctx: TranslateContext,
+  policy: PolicyContext,
+  refs: readonly TargetRef[],
+  options: { pools?: boolean } = {}
+): string[] {
   const namespace = policy.resource.meta.namespace
   const found: string[] = []
   for (const ref of refs) {
+    if (options.pools && isInferencePoolRef(ref.group, ref.kind)) {
+      if (ctx.resources.get('InferencePool', namespace, ref.name)) found.push(poolTargetKey(`${namespace}/${ref.name}`))
+      else policy.conditions.set('Accepted', 'False', 'TargetNotFound', `InferencePool ${namespace}/${ref.name} not found`)
+      continue
+    }
     if ((ref.group ?? '') !== '' || ref.kind !== 'Service') {
-      policy.conditions.set('Accepted', 'False', 'Invalid', `target ${ref.group ?? ''}/${ref.kind} ${ref.name} is not a core Service`)
+      const expected = options.pools ? 'a core Service or an InferencePool' : 'a core Service'
+      policy.conditions.set('Accepted', 'False', 'Invalid', `target ${ref.group ?? ''}/${ref.kind} ${ref.name} is not ${expected}`)
       continue
     }
     if (!ctx.resources.get('Service', namespace, ref.name)) {
@@ -73,7 +85,7 @@ export function claimTargets<T>(
           'Accepted',
           'False',
           'Conflicted',
-          `Service ${service} is already targeted by ${winner.policy.resource.meta.namespace}/${winner.policy.resource.meta.name}`
+          `${describeTarget(service)} is already targeted by ${winner.policy.resource.meta.namespace}/${winner.policy.resource.meta.name}`
         )
         continue
       }
@@ -97,19 +109,26 @@ export function writePolicyStatus(ctx: TranslateContext, policy: PolicyContext, 
           controllerName: g.controllerName,
           conditions,
         }))
-      : [
-          {
-            ancestorRef: { group: '', kind: 'Service', namespace: policy.resource.meta.namespace, name: targetName(policy) },
-            controllerName,
-            conditions,
-          },
-        ]
+      : [{ ancestorRef: firstTarget(policy), controllerName, conditions }]
   status.set(keyOf(policy.resource), statusEntry(policy.resource, { ancestors }))
 }
 
-function targetName(policy: PolicyContext): string {
-  const refs = (policy.resource.body.spec?.targetRefs ?? []) as TargetRef[]
-  return refs[0]?.name ?? ''
+/** firstTarget names the policy's first targetRef, the ancestor of a policy no Gateway uses. */
+function firstTarget(policy: PolicyContext): { group: string; kind: string; namespace: string; name: string } {
+  const ref = ((policy.resource.body.spec?.targetRefs ?? []) as TargetRef[])[0]
+  const pool = ref !== undefined && isInferencePoolRef(ref.group, ref.kind)
+  return {
+    group: pool ? (ref.group ?? '') : '',
+    kind: pool ? 'InferencePool' : 'Service',
+    namespace: policy.resource.meta.namespace,
+    name: ref?.name ?? '',
+  }
+}
+
+/** describeTarget names a target key in messages. */
+function describeTarget(key: string): string {
+  const pool = poolTargetKey('')
+  return key.startsWith(pool) ? `InferencePool ${key.slice(pool.length)}` : `Service ${key}`
 }
 
 function compare(a: string, b: string): number {

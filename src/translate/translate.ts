@@ -7,6 +7,10 @@ import { processGatewayClasses } from './gateway-classes.ts'
 import { processGateways } from './gateways.ts'
 import { processHTTPRoutes } from './http-routes.ts'
 import { processBackendTlsPolicies } from './backend-tls-policies.ts'
+import { processInferenceModels } from './inference-models.ts'
+import { processInferenceObjectives } from './inference-objectives.ts'
+import { writeInferencePoolStatus } from './inference-pool-status.ts'
+import { processInferencePools } from './inference-pools.ts'
 import { processLoadBalancingPolicies } from './lb-policies.ts'
 import { writePolicyStatus } from './policy-targets.ts'
 import { processTrafficPolicies } from './traffic-policies.ts'
@@ -23,17 +27,12 @@ export interface TranslateResult {
 const UNSERVED_ROUTE_KINDS: readonly CanonicalKind[] = ['GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute']
 
 /** Kinds that will get their own status once implemented; until then they say so. */
-const UNIMPLEMENTED_KINDS: readonly CanonicalKind[] = [
-  'ListenerSet',
-  'InferencePool',
-  'InferenceObjective',
-  'InferenceModel',
-]
+const UNIMPLEMENTED_KINDS: readonly CanonicalKind[] = ['ListenerSet']
 
 /**
  * translate turns resources into the model the data plane serves plus Gateway API status, as a
- * flat list of steps (EG Translate): classes → gateways and listeners → routes → status →
- * model. It never throws for a semantic problem: those become conditions, and the rest of the
+ * flat list of steps (EG Translate): classes → gateways and listeners → policies → inference
+ * pools with their models and objectives → routes → status → model. It never throws for a semantic problem: those become conditions, and the rest of the
  * configuration is still served.
  */
 export function translate(resources: Resources, options: TranslateOptions): TranslateResult {
@@ -46,7 +45,11 @@ export function translate(resources: Resources, options: TranslateOptions): Tran
     ...processLoadBalancingPolicies(ctx),
     ...processBackendTlsPolicies(ctx),
   ]
+  processInferencePools(ctx)
+  processInferenceModels(ctx, status)
+  processInferenceObjectives(ctx, status)
   processHTTPRoutes(ctx, status, keyOf)
+  writeInferencePoolStatus(ctx, status)
   for (const p of policies) writePolicyStatus(ctx, p, status, firstControllerName(ctx))
   reportUnservedRoutes(ctx, status)
   writeGatewayClassStatus(ctx, status)
