@@ -110,6 +110,7 @@ export class Gateway implements GatewayControl {
     this.#rt.upstreams.closeIdle()
     this.#rt.h2c.closeAll()
     this.#rt.healthChecks.stop()
+    this.#rt.inferencePools.stopAll()
   }
 
   async #reloadOnce(reason: string): Promise<ReloadOutcome> {

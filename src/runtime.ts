@@ -2,6 +2,7 @@ import { Metrics } from './admin/metrics.ts'
 import { ActiveHealthChecks } from './balancer/active-health.ts'
 import { EndpointRegistry } from './balancer/endpoint.ts'
 import type { CompileRuntime, Snapshot } from './compile/compile.ts'
+import { InferencePools } from './inference/pool-runtime.ts'
 import { Deadlines, deadlines } from './proxy/deadlines.ts'
 import { H2cSessions } from './proxy/h2c-upstream.ts'
 import { UpstreamPool } from './proxy/upstream-pool.ts'
@@ -12,7 +13,10 @@ import { UpstreamPool } from './proxy/upstream-pool.ts'
  * connections, retry budgets, active health checks and metrics.
  */
 export function createRuntime(metrics = new Metrics(), sweeper: Deadlines = deadlines): CompileRuntime {
+  const inferencePools = new InferencePools()
+  metrics.poolSnapshots = () => inferencePools.snapshots()
   return {
+    inferencePools,
     endpoints: new EndpointRegistry(),
     upstreams: new UpstreamPool(),
     h2c: new H2cSessions(),
@@ -28,4 +32,5 @@ export function trimRuntime(rt: CompileRuntime, snapshot: Snapshot): void {
   rt.endpoints.retain(snapshot.use.endpointKeys)
   rt.healthChecks.retain(snapshot.use.healthCheckKeys)
   for (const key of rt.budgets.keys()) if (!snapshot.use.budgetKeys.has(key)) rt.budgets.delete(key)
+  rt.inferencePools.retain(snapshot.use.poolKeys)
 }

@@ -21,9 +21,23 @@ export interface RouteSnapshot {
   readonly latencySumUs: number
 }
 
+/** PoolSnapshot is one InferencePool's picker counters. */
+export interface PoolSnapshot {
+  readonly pool: string
+  readonly picks: number
+  /** Prompt blocks the picker predicted cached on the endpoint it chose, and all prompt blocks. */
+  readonly predictedHitBlocks: number
+  readonly totalBlocks: number
+  /** Requests answered 503 because every endpoint was saturated (negative priority only). */
+  readonly sheds: number
+  /** Time spent choosing an endpoint, in microseconds (compressed histogram). */
+  readonly pickLatency: string
+}
+
 /** MetricsSnapshot is everything /metrics shows, from one process or merged from several. */
 export interface MetricsSnapshot {
   readonly routes: readonly RouteSnapshot[]
+  readonly pools: readonly PoolSnapshot[]
   readonly reloadsSucceeded: number
   readonly reloadsFailed: number
   readonly generation: number
@@ -42,7 +56,7 @@ export function encodeLatency(h: Histogram): string {
  */
 export function mergeSnapshots(snapshots: readonly MetricsSnapshot[]): MetricsSnapshot {
   const first = snapshots[0]
-  if (!first) return { routes: [], reloadsSucceeded: 0, reloadsFailed: 0, generation: 0, lastReloadSuccessSeconds: 0 }
+  if (!first) return { routes: [], pools: [], reloadsSucceeded: 0, reloadsFailed: 0, generation: 0, lastReloadSuccessSeconds: 0 }
   const merged = new Map<string, { listener: string; route: string; codes: Record<string, number>; latency: Histogram; sum: number }>()
   for (const s of snapshots) {
     for (const r of s.routes) {
@@ -56,11 +70,61 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[]): MetricsSn
   }
   return {
     routes: [...merged.values()].map((m) => ({ listener: m.listener, route: m.route, codes: m.codes, latency: encodeLatency(m.latency), latencySumUs: m.sum })),
+    pools: mergePools(snapshots.flatMap((s) => s.pools)),
     reloadsSucceeded: first.reloadsSucceeded,
     reloadsFailed: first.reloadsFailed,
     generation: Math.min(...snapshots.map((s) => s.generation)),
     lastReloadSuccessSeconds: Math.max(...snapshots.map((s) => s.lastReloadSuccessSeconds)),
   }
+}
+
+function mergePools(pools: readonly PoolSnapshot[]): PoolSnapshot[] {
+  const merged = new Map<string, { pool: string; picks: number; hit: number; total: number; sheds: number; latency: Histogram }>()
+  for (const p of pools) {
+    let m = merged.get(p.pool)
+    if (!m) merged.set(p.pool, (m = { pool: p.pool, picks: 0, hit: 0, total: 0, sheds: 0, latency: newLatencyHistogram() }))
+    m.picks += p.picks
+    m.hit += p.predictedHitBlocks
+    m.total += p.totalBlocks
+    m.sheds += p.sheds
+    if (p.pickLatency !== '') m.latency.add(decodeFromCompressedBase64(p.pickLatency))
+  }
+  return [...merged.values()].map((m) => ({
+    pool: m.pool,
+    picks: m.picks,
+    predictedHitBlocks: m.hit,
+    totalBlocks: m.total,
+    sheds: m.sheds,
+    pickLatency: encodeLatency(m.latency),
+  }))
+}
+
+/** renderPools writes the inference-pool series. */
+function renderPools(pools: readonly PoolSnapshot[]): string[] {
+  if (pools.length === 0) return []
+  const out = [
+    '# HELP weir_inference_picks_total Endpoints chosen by the inference picker, by pool.',
+    '# TYPE weir_inference_picks_total counter',
+    ...pools.map((p) => `weir_inference_picks_total{pool="${escape(p.pool)}"} ${p.picks}`),
+    '# HELP weir_inference_prefix_blocks_total Prompt blocks, and those predicted cached on the chosen endpoint (the prefix hit estimate).',
+    '# TYPE weir_inference_prefix_blocks_total counter',
+    ...pools.flatMap((p) => [
+      `weir_inference_prefix_blocks_total{pool="${escape(p.pool)}",kind="predicted_hit"} ${p.predictedHitBlocks}`,
+      `weir_inference_prefix_blocks_total{pool="${escape(p.pool)}",kind="all"} ${p.totalBlocks}`,
+    ]),
+    '# HELP weir_inference_shed_total Requests of negative priority answered 503 because every endpoint was saturated.',
+    '# TYPE weir_inference_shed_total counter',
+    ...pools.map((p) => `weir_inference_shed_total{pool="${escape(p.pool)}"} ${p.sheds}`),
+    '# HELP weir_inference_pick_duration_seconds Time the picker took to choose an endpoint.',
+    '# TYPE weir_inference_pick_duration_seconds summary',
+  ]
+  for (const p of pools) {
+    if (p.pickLatency === '') continue
+    const h = decodeFromCompressedBase64(p.pickLatency)
+    for (const q of QUANTILES) out.push(`weir_inference_pick_duration_seconds{pool="${escape(p.pool)}",quantile="${q}"} ${h.getValueAtPercentile(q * 100) / 1e6}`)
+    out.push(`weir_inference_pick_duration_seconds_count{pool="${escape(p.pool)}"} ${h.totalCount}`)
+  }
+  return out
 }
 
 /** renderSnapshot writes a snapshot in the Prometheus text exposition format. */
@@ -95,6 +159,7 @@ export function renderSnapshot(s: MetricsSnapshot): string {
       '# HELP weir_config_last_reload_success_timestamp_seconds When the served configuration was applied.',
       '# TYPE weir_config_last_reload_success_timestamp_seconds gauge',
       `weir_config_last_reload_success_timestamp_seconds ${s.lastReloadSuccessSeconds}`,
+      ...renderPools(s.pools),
     ].join('\n') + '\n'
   )
 }

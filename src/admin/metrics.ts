@@ -1,6 +1,6 @@
 import type { Histogram } from 'hdr-histogram-js'
 import type { Exchange } from '../listeners/exchange.ts'
-import { encodeLatency, MAX_LATENCY_US, newLatencyHistogram, renderSnapshot, type MetricsSnapshot, type RouteSnapshot } from './metrics-snapshot.ts'
+import { encodeLatency, MAX_LATENCY_US, newLatencyHistogram, renderSnapshot, type MetricsSnapshot, type PoolSnapshot, type RouteSnapshot } from './metrics-snapshot.ts'
 
 /**
  * RouteStats counts the requests of one (listener, route) pair: by status code, and their
@@ -48,6 +48,8 @@ export class Metrics {
   reloadsFailed = 0
   generation = 0
   lastReloadSuccessSeconds = 0
+  /** poolSnapshots reports the inference pools' counters (set by the runtime that owns them). */
+  poolSnapshots: () => readonly PoolSnapshot[] = () => []
 
   /** statsFor returns the counters of a listener and route ('' for requests no route matched). */
   statsFor(listener: string, route: string): RouteStats {
@@ -71,6 +73,7 @@ export class Metrics {
     }
     return {
       routes,
+      pools: this.poolSnapshots(),
       reloadsSucceeded: this.reloadsSucceeded,
       reloadsFailed: this.reloadsFailed,
       generation: this.generation,

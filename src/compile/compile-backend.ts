@@ -3,6 +3,8 @@ import type { EndpointRegistry } from '../balancer/endpoint.ts'
 import { Pool } from '../balancer/pool.ts'
 import { DEFAULT_PICKER, PICKERS } from '../balancer/registry.ts'
 import type { Filter } from '../filters/filter.ts'
+import { compileInferencePool, INFERENCE_FAILOVER } from '../inference/compiled-pool.ts'
+import type { InferencePools } from '../inference/pool-runtime.ts'
 import type { BackendModel, LoadBalancerModel } from '../model.ts'
 import type { CompiledBackend } from '../proxy/backend-set.ts'
 import { RetryBudget } from '../proxy/retry-budget.ts'
@@ -13,6 +15,8 @@ export interface BackendRuntime {
   /** Retry budgets by backend key, kept across reloads so a reload does not reset them. */
   readonly budgets: Map<string, RetryBudget>
   readonly healthChecks: ActiveHealthChecks
+  /** Inference pools' pickers and scrapers by pool key, kept across reloads. */
+  readonly inferencePools: InferencePools
 }
 
 /** BackendUse records what a snapshot uses, so long-lived state can be trimmed after apply. */
@@ -20,6 +24,7 @@ export interface BackendUse {
   readonly endpointKeys: Set<string>
   readonly healthCheckKeys: Set<string>
   readonly budgetKeys: Set<string>
+  readonly poolKeys: Set<string>
 }
 
 /**
@@ -54,6 +59,9 @@ export function compileBackend(
     rt.healthChecks.ensure(b.key, endpoints, policy.healthCheck)
     use.healthCheckKeys.add(b.key)
   }
+  const inference = b.inferencePool ? compileInferencePool(b.inferencePool, endpoints, rt.inferencePools) : undefined
+  if (b.inferencePool) use.poolKeys.add(b.inferencePool.key)
+  const defaultRetry = policy?.defaultRetry ?? (inference ? INFERENCE_FAILOVER : undefined)
   return {
     key: b.key,
     pool: new Pool(endpoints, picker),
@@ -63,8 +71,9 @@ export function compileBackend(
     protocol: b.protocol ?? 'http1',
     ...(b.tls ? { tls: b.tls } : {}),
     ...(retryBudget ? { retryBudget } : {}),
-    ...(policy?.defaultRetry ? { defaultRetry: policy.defaultRetry } : {}),
+    ...(defaultRetry ? { defaultRetry } : {}),
     ...(policy?.sessionPersistence ? { sessionPersistence: policy.sessionPersistence } : {}),
+    ...(inference ? { inference } : {}),
   }
 }
 

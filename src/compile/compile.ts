@@ -26,7 +26,7 @@ export interface Snapshot {
  * far (a backendRef shared by several route matches compiles once, so its pool is shared).
  */
 export class CompileScope {
-  readonly use: BackendUse = { endpointKeys: new Set(), healthCheckKeys: new Set(), budgetKeys: new Set() }
+  readonly use: BackendUse = { endpointKeys: new Set(), healthCheckKeys: new Set(), budgetKeys: new Set(), poolKeys: new Set() }
   readonly #backends = new Map<BackendModel, CompiledBackend>()
 
   constructor(readonly rt: CompileRuntime) {}

@@ -1,7 +1,7 @@
 import type { RouteStats } from '../admin/metrics.ts'
 import type { Filter } from '../filters/filter.ts'
 import type { CompiledBackend } from '../proxy/backend-set.ts'
-import type { Downstream } from './downstream.ts'
+import type { Downstream, RequestBody } from './downstream.ts'
 
 /** ExchangeRoute is what the access log and metrics need to know about the matched route. */
 export interface ExchangeRoute {
@@ -40,6 +40,8 @@ export class Exchange {
   upgrade = ''
   /** Mirrors chosen for this request by RequestMirror filters. */
   mirrors: CompiledBackend[] | undefined = undefined
+  /** A body that replaces the client's (an inference request whose model was rewritten). */
+  bodyOverride: RequestBody | undefined = undefined
   readonly startedAt: number
   #query: Map<string, string> | undefined
   #finished = false
@@ -65,6 +67,11 @@ export class Exchange {
   ) {
     this.startedAt = performance.now()
     this.upstreamPath = path
+  }
+
+  /** requestBody is the body to forward: the client's, unless something replaced it. */
+  get requestBody(): RequestBody | undefined {
+    return this.bodyOverride ?? this.downstream.requestBody
   }
 
   /** header returns the first value of a header (repeated headers are joined with ", "). */

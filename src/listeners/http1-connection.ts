@@ -7,10 +7,10 @@ import { Exchange } from './exchange.ts'
 import type { ConnectionHost } from './http-handler.ts'
 import { Http1RequestBody, type BodyOwner } from './http1-request-body.ts'
 import { statusLine, switchingProtocolsHead } from './http1-status-line.ts'
-import { httpDate } from './http-date.ts'
 import { normaliseHost, splitTarget } from './request-target.ts'
 import type { Transport, TransportEvents } from './transport.ts'
 import { concatBytes } from '../net/concat-bytes.ts'
+import { generatedHeaders } from './generated-headers.ts'
 
 /** MAX_HEAD_BYTES bounds a request head (nginx: large_client_header_buffers 4 8k = 32 KiB). */
 const MAX_HEAD_BYTES = 32 * 1024
@@ -224,7 +224,7 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
   respond(status: number, headers: readonly string[], body: string): void {
     if (this.#closed || this.#headersSent) return
     const bytes = Buffer.from(body, 'utf8')
-    const all = [...headers, 'date', httpDate(), 'content-type', 'text/plain; charset=utf-8']
+    const all = generatedHeaders(headers)
     this.sendHead(status, statusText(status), all, NO_TOKENS, { kind: 'length', length: bytes.length }, bytes)
     this.#responseComplete()
   }

@@ -4,9 +4,9 @@ import { isHopByHop } from '../proxy/hop-by-hop.ts'
 import { statusText } from '../proxy/status-text.ts'
 import type { BodySink, Downstream, RequestBody, ResponseBodyMode } from './downstream.ts'
 import { Exchange } from './exchange.ts'
-import { httpDate } from './http-date.ts'
 import type { ConnectionHost } from './http-handler.ts'
 import { normaliseHost, splitTarget } from './request-target.ts'
+import { generatedHeaders } from './generated-headers.ts'
 
 const NO_TOKENS: readonly string[] = []
 
@@ -150,7 +150,7 @@ class Http2StreamDownstream implements Downstream {
   respond(status: number, headers: readonly string[], body: string): void {
     if (this.#stream.destroyed || this.#stream.headersSent) return
     const bytes = Buffer.from(body, 'utf8')
-    const all = [...headers, 'date', httpDate(), 'content-type', 'text/plain; charset=utf-8']
+    const all = generatedHeaders(headers)
     this.sendHead(status, statusText(status), all, NO_TOKENS, { kind: 'length', length: bytes.length }, bytes)
     this.endBody()
   }

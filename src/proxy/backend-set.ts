@@ -1,5 +1,6 @@
 import type { Pool } from '../balancer/pool.ts'
 import type { Filter } from '../filters/filter.ts'
+import type { CompiledInferencePool } from '../inference/compiled-pool.ts'
 import type { RetryPolicy, SessionPersistenceModel, UpstreamProtocol, UpstreamTls } from '../model.ts'
 import type { RetryBudget } from './retry-budget.ts'
 
@@ -18,6 +19,8 @@ export interface CompiledBackend {
   readonly retryBudget?: RetryBudget
   readonly defaultRetry?: RetryPolicy
   readonly sessionPersistence?: SessionPersistenceModel
+  /** Set for an InferencePool: requests are read as OpenAI calls and picked per request. */
+  readonly inference?: CompiledInferencePool
 }
 
 /**

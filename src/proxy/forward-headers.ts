@@ -40,3 +40,11 @@ export function upstreamRequestHead(ex: Exchange, target: string, framing: Reque
   else if (framing === 'chunked') head += 'transfer-encoding: chunked\r\n'
   return head + '\r\n'
 }
+
+/** upstreamHeadFor is the HTTP/1.1 request head for the upstream, framed as the body to send. */
+export function upstreamHeadFor(ex: Exchange, target: string): string {
+  const body = ex.requestBody
+  let framing: RequestFraming = 'none'
+  if (body) framing = body.length >= 0 ? 'length' : 'chunked'
+  return upstreamRequestHead(ex, target, framing, body ? body.length : 0)
+}

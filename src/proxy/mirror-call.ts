@@ -21,7 +21,7 @@ const CRLF = new Uint8Array([0x0d, 0x0a])
  * body as it arrives (`data`, `end`). A request without a body is complete at once.
  */
 export function startMirrors(pool: UpstreamPool, ex: Exchange, backends: readonly CompiledBackend[], head: string): MirrorCall[] {
-  const body = ex.downstream.requestBody
+  const body = ex.requestBody
   const encodeChunks = body !== undefined && !body.rawChunked && body.length < 0
   return backends.map((backend) => {
     const m = new MirrorCall(pool, head, encodeChunks)

@@ -5,12 +5,14 @@ import type { Exchange } from '../listeners/exchange.ts'
 import type { SessionPersistenceModel } from '../model.ts'
 import type { CompiledBackend } from './backend-set.ts'
 import { Deadline } from './deadlines.ts'
+import { CONNECT_TIMEOUT_MS, MAX_CONNECT_ATTEMPTS, RESPONSE_HEADER_TIMEOUT_MS } from './proxy-limits.ts'
+import { prepareInference, type DispatchHooks } from './inference-dispatch.ts'
 import type { ForwardTarget, ProxyRuntime } from './forward-target.ts'
-import { upstreamRequestHead, type RequestFraming } from './forward-headers.ts'
+import { upstreamHeadFor } from './forward-headers.ts'
 import { H2cStream, h2cRequestHeaders } from './h2c-upstream.ts'
 import { startMirrors, type MirrorCall } from './mirror-call.ts'
 import { RequestBodyRelay } from './request-body-relay.ts'
-import { respondError } from './respond-error.ts'
+import { respondError, respondJson } from './respond-error.ts'
 import { RetryState } from './retry-state.ts'
 import { sendUpstreamHead } from './response-headers.ts'
 import { sessionHeader, sessionTarget } from './session-persistence.ts'
@@ -18,17 +20,6 @@ import { joinTunnel } from './upgrade-tunnel.ts'
 import { openChannel, type UpstreamChannel } from './upstream-channel.ts'
 import type { UpstreamConnection } from './upstream-connection.ts'
 import type { UpstreamListener } from './upstream-listener.ts'
-
-/** CONNECT_TIMEOUT_MS bounds a TCP connect to an endpoint (Envoy's default is 10 s too). */
-const CONNECT_TIMEOUT_MS = 10_000
-/**
- * RESPONSE_HEADER_TIMEOUT_MS is how long Weir waits for a response head when the route sets no
- * `timeouts.backendRequest` (nginx proxy_read_timeout is 60 s). It does not apply to the body, so
- * a long, quiet event stream is never cut.
- */
-const RESPONSE_HEADER_TIMEOUT_MS = 60_000
-/** MAX_CONNECT_ATTEMPTS is how many endpoints one attempt tries when connections fail. */
-const MAX_CONNECT_ATTEMPTS = 3
 
 const CONNECTING = 0
 const WAITING = 1
@@ -70,6 +61,8 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
   #mirrors: MirrorCall[] | undefined
   /** The client side of an upgraded connection. */
   #client: TunnelPeer | undefined
+  /** The inference picker's hooks, when the backend is an InferencePool. */
+  #hooks: DispatchHooks | undefined
 
   constructor(ex: Exchange, target: ForwardTarget, rt: ProxyRuntime) {
     super()
@@ -86,6 +79,14 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     if (backend.failure) return this.#local(backend.failure.status, 'internal', backend.failure.message)
     this.#backend = backend
     for (const f of backend.requestFilters) if (f.request!(ex)) return
+    if (!backend.inference) return this.#begin(backend)
+    prepareInference(ex, backend.inference, (hooks) => this.#begin(backend, hooks), (status, body, message) => respondJson(ex, status, body, message))
+  }
+
+  /** begin sets up timeouts, retries, the session and the body relay, then makes the first attempt. */
+  #begin(backend: CompiledBackend, hooks?: DispatchHooks): void {
+    const ex = this.#ex
+    this.#hooks = hooks
     const request = this.#target.timeouts.request
     if (request) this.#requestDeadline = ex.startedAt + request
     const retry = this.#target.retry ?? backend.defaultRetry
@@ -93,7 +94,7 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     this.#session = this.#target.sessionPersistence ?? backend.sessionPersistence
     if (this.#session) this.#sessionEndpoint = sessionTarget(ex, this.#session, backend.pool)
     backend.retryBudget?.recordRequest()
-    const body = ex.downstream.requestBody
+    const body = ex.requestBody
     this.#body = body
     if (body) this.#relay = new RequestBodyRelay(!body.rawChunked && body.length < 0, this.#retry !== undefined)
     ex.downstream.onClientGone = () => this.#clientGone()
@@ -116,6 +117,7 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     }
     this.#endpoint = endpoint
     endpoint.inflight++
+    this.#hooks?.dispatched(endpoint)
     this.#connectAttempts++
     const { channel, ready } = openChannel(this.#rt, backend, endpoint, this, this.#ex)
     this.#channel = channel
@@ -125,6 +127,7 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
   }
 
   #chooseEndpoint(backend: CompiledBackend): Endpoint | undefined {
+    if (this.#hooks) return this.#hooks.choose(this.#tried)
     const sticky = this.#sessionEndpoint
     if (sticky && !this.#tried?.includes(sticky)) return sticky
     return backend.pool.pick(this.#tried, this.#ex)
@@ -162,10 +165,10 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
       channel.send(h2cRequestHeaders(ex, target, body?.length), !body)
     } else {
       channel.requests++
-      this.#head ??= h1Head(ex, target)
+      this.#head ??= upstreamHeadFor(ex, target)
       channel.write(this.#head)
     }
-    if (ex.mirrors && !this.#mirrors) this.#mirrors = startMirrors(this.#rt.upstreams, ex, ex.mirrors, this.#head ?? h1Head(ex, target))
+    if (ex.mirrors && !this.#mirrors) this.#mirrors = startMirrors(this.#rt.upstreams, ex, ex.mirrors, this.#head ?? upstreamHeadFor(ex, target))
     if (!body) {
       this.#bodySent = true
     } else if (!this.#bodyStarted) {
@@ -245,11 +248,13 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     const session = this.#session
     const cookie = session && this.#sessionEndpoint !== endpoint ? sessionHeader(session, endpoint) : undefined
     const filters = (this.#backend as CompiledBackend).responseFilters
+    if (first && end > start) this.#hooks?.responseBody(first.subarray(start, end))
     if (!sendUpstreamHead(ex, head, filters, cookie, mode, first, start, end)) channel.pause()
   }
 
   onResponseBody(chunk: Uint8Array): void {
     if (this.#phase === DONE) return
+    this.#hooks?.responseBody(chunk)
     if (!this.#ex.downstream.sendBody(chunk)) this.#channel?.pause()
   }
 
@@ -369,6 +374,7 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
   }
 
   #release(endpoint: Endpoint): void {
+    this.#hooks?.ended()
     endpoint.inflight--
     if (this.#endpoint === endpoint) this.#endpoint = undefined
   }
@@ -383,12 +389,4 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     ds.onClientGone = undefined
     this.#ex.finish(status)
   }
-}
-
-/** h1Head is the HTTP/1.1 request head for the upstream, framed as the client's body was. */
-function h1Head(ex: Exchange, target: string): string {
-  const body = ex.downstream.requestBody
-  let framing: RequestFraming = 'none'
-  if (body) framing = body.length >= 0 ? 'length' : 'chunked'
-  return upstreamRequestHead(ex, target, framing, body ? body.length : 0)
 }

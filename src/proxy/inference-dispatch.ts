@@ -1,0 +1,142 @@
+import type { Endpoint } from '../balancer/endpoint.ts'
+import { chooseWeighted } from '../inference/choose-weighted.ts'
+import type { CompiledInferencePool } from '../inference/compiled-pool.ts'
+import type { DispatchTicket } from '../inference/inference-picker.ts'
+import type { InferenceRequest } from '../inference/inference-request.ts'
+import { readPromptInfo } from '../inference/openai-request.ts'
+import type { InferencePoolRuntime } from '../inference/pool-runtime.ts'
+import { UsageSniffer } from '../inference/usage-sniffer.ts'
+import type { Exchange } from '../listeners/exchange.ts'
+import { BufferedRequestBody } from './buffered-body.ts'
+import { collectBody } from './collect-body.ts'
+
+/**
+ * MAX_INFERENCE_BODY is the largest OpenAI request Weir reads to pick an endpoint (prompts of a
+ * few hundred thousand tokens, or a few images, fit); a larger one gets 413.
+ */
+export const MAX_INFERENCE_BODY = 8 * 1024 * 1024
+/** OBJECTIVE_HEADER selects an InferenceObjective per request (Gateway API Inference Extension). */
+export const OBJECTIVE_HEADER = 'x-gateway-inference-objective'
+
+/**
+ * DispatchHooks let a picker drive a proxy call: it chooses each attempt's endpoint, and hears
+ * when the request is sent, when response bytes pass, and when the attempt ends.
+ */
+export interface DispatchHooks {
+  /** choose picks the endpoint for an attempt, leaving out those already tried. */
+  choose(tried: readonly Endpoint[] | undefined): Endpoint | undefined
+  dispatched(endpoint: Endpoint): void
+  responseBody(chunk: Uint8Array): void
+  /** ended: the attempt is over, with its response complete, failed, or cut short. */
+  ended(): void
+}
+
+/** InferenceAnswer is how prepareInference answers a request itself. */
+export type InferenceAnswer = (status: number, body: object, logMessage: string) => void
+
+/**
+ * prepareInference turns a request to an InferencePool into a picker-driven dispatch. An OpenAI
+ * completion or chat completion is read in full (up to MAX_INFERENCE_BODY) and parsed once: its
+ * `model` selects the InferenceModel rule (priority, weighted rewrite to a target model or LoRA
+ * adapter, whose name then replaces `model` in the body sent on), the objective header can set
+ * the priority, and a negative priority is shed with 503 when every endpoint is saturated.
+ * `GET /v1/models` lists the pool's model names when it has any. Anything else is forwarded as it
+ * is, balanced by least-request (`go(undefined)`).
+ */
+export function prepareInference(ex: Exchange, pool: CompiledInferencePool, go: (hooks: DispatchHooks | undefined) => void, answer: InferenceAnswer): void {
+  const path = ex.path
+  if (ex.method === 'GET' && path.endsWith('/v1/models') && pool.models.size > 0) {
+    const data = [...pool.models.keys()].map((id) => ({ id, object: 'model', owned_by: 'weir' }))
+    return answer(200, { object: 'list', data }, '')
+  }
+  if (ex.method !== 'POST' || !(path.endsWith('/completions') || path.endsWith('/chat/completions'))) return go(undefined)
+  const body = ex.requestBody
+  if (!body) return answer(400, openAiError('a JSON request body is required'), 'inference request without a body')
+  collectBody(body, MAX_INFERENCE_BODY, (result) => {
+    if ('tooLarge' in result) return answer(413, openAiError(`the request body is larger than ${MAX_INFERENCE_BODY} bytes`), 'inference body too large')
+    if ('error' in result) {
+      // The client connection failed; it answers (or closes) by itself.
+      ex.errorSource = 'downstream'
+      ex.errorMessage = result.error.message
+      return ex.finish(400)
+    }
+    let json: Record<string, unknown>
+    try {
+      json = JSON.parse(Buffer.from(result.bytes).toString('utf8')) as Record<string, unknown>
+    } catch (err) {
+      return answer(400, openAiError(`the request body is not valid JSON: ${(err as Error).message}`), 'malformed JSON')
+    }
+    const info = readPromptInfo(path, json)
+    if ('error' in info) return answer(400, openAiError(info.error), info.error)
+    const rule = pool.models.get(info.model)
+    const objective = ex.header(OBJECTIVE_HEADER)
+    const priority = (objective !== undefined ? pool.objectives.get(objective) : undefined) ?? rule?.priority ?? 0
+    const target = (rule && chooseWeighted(rule.targets, Math.random)?.model) || info.model
+    let bytes = result.bytes
+    if (target !== info.model) bytes = Buffer.from(JSON.stringify({ ...json, model: target }), 'utf8')
+    ex.bodyOverride = new BufferedRequestBody(bytes)
+    const req: InferenceRequest = info.cacheSalt !== undefined ? { model: target, promptText: info.promptText, priority, cacheSalt: info.cacheSalt } : { model: target, promptText: info.promptText, priority }
+    const now = performance.now()
+    const available = pool.endpoints.filter((e) => e.available(now))
+    const candidates = available.length > 0 ? available : pool.endpoints
+    if (candidates.length > 0 && priority < 0 && pool.runtime.picker.saturated(candidates)) {
+      pool.runtime.sheds++
+      return answer(503, openAiError('every model server is saturated; this request has a negative priority and was shed', 'server_overloaded'), `shed (priority ${priority})`)
+    }
+    go(new PickerDispatch(pool.runtime, candidates, req))
+  })
+}
+
+/** openAiError is an error body in the shape OpenAI clients read. */
+function openAiError(message: string, type = 'invalid_request_error'): object {
+  return { error: { message, type, param: null, code: null } }
+}
+
+/**
+ * PickerDispatch follows one request through its attempts, telling the picker what happened:
+ * dispatched, first token (the first response byte), finished with the usage the response
+ * reported, or failed when an attempt ended before any byte.
+ */
+class PickerDispatch implements DispatchHooks {
+  readonly #pool: InferencePoolRuntime
+  readonly #candidates: readonly Endpoint[]
+  readonly #req: InferenceRequest
+  #ticket: DispatchTicket | undefined
+  #sawBytes = false
+  #usage: UsageSniffer | undefined
+
+  constructor(pool: InferencePoolRuntime, candidates: readonly Endpoint[], req: InferenceRequest) {
+    this.#pool = pool
+    this.#candidates = candidates
+    this.#req = req
+  }
+
+  choose(tried: readonly Endpoint[] | undefined): Endpoint | undefined {
+    const left = tried && tried.length > 0 ? this.#candidates.filter((e) => !tried.includes(e)) : this.#candidates
+    return left.length === 0 ? undefined : this.#pool.pick(left, this.#req)
+  }
+
+  dispatched(endpoint: Endpoint): void {
+    this.#ticket = this.#pool.picker.dispatched(endpoint, this.#req)
+    this.#sawBytes = false
+    this.#usage = new UsageSniffer()
+  }
+
+  responseBody(chunk: Uint8Array): void {
+    const ticket = this.#ticket
+    if (!ticket) return
+    if (!this.#sawBytes) {
+      this.#sawBytes = true
+      this.#pool.picker.firstToken(ticket)
+    }
+    this.#usage?.feed(chunk)
+  }
+
+  ended(): void {
+    const ticket = this.#ticket
+    if (!ticket) return
+    this.#ticket = undefined
+    if (this.#sawBytes) this.#pool.picker.finished(ticket, this.#usage?.usage())
+    else this.#pool.picker.failed(ticket)
+  }
+}
