@@ -117,7 +117,9 @@ async function serveAsWorker(options: CliOptions, index: number, logger: Logger)
 function untilStopped(logger: Logger, stop: () => Promise<void>, kill: () => void): Promise<number> {
   return new Promise<number>((resolve) => {
     let stopping = false
+    let stopped = false
     const onStop = async (why: string) => {
+      if (stopped) return
       if (stopping) {
         logger.warn({ signal: why }, 'second signal: exiting now')
         kill()
@@ -127,6 +129,7 @@ function untilStopped(logger: Logger, stop: () => Promise<void>, kill: () => voi
       stopping = true
       logger.info({ signal: why }, 'draining')
       await stop()
+      stopped = true
       logger.info('stopped')
       logger.flush()
       resolve(0)
