@@ -153,9 +153,9 @@ describe.each(FORMS)('%s', (_form, spell) => {
       expect(corsHeaders(res)).toEqual([])
     })
 
-    test('without Origin: the response is untouched', () => {
+    test('without Origin: no CORS headers, only Vary: Origin so a shared cache keys on it', () => {
       const { res } = run(CORS_1, actual(undefined), { status: 200, headers: [['x-up', '1']] })
-      expect(res.headers).toEqual(['x-up', '1'])
+      expect(res.headers).toEqual(['x-up', '1', 'vary', 'Origin'])
     })
 
     test('the upstream status is kept (an error response still gets CORS headers)', () => {

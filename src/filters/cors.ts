@@ -114,6 +114,9 @@ export function createCorsFilter(config: CorsConfig): Filter {
       return true
     },
     response(ex, head) {
+      // The CORS headers depend on the Origin sent, so a shared cache must key on it even for
+      // answers that got none (no Origin, or one not allowed).
+      head.headers.push('vary', 'Origin')
       const origin = ex.header('origin')
       if (origin === undefined || !allowed(origin)) return
       // Set, not appended: an upstream's own value beside ours would be two values, which
@@ -122,7 +125,6 @@ export function createCorsFilter(config: CorsConfig): Filter {
       if (credentials) setHeader(head.headers, 'access-control-allow-credentials', 'true')
       const e = exposeValue()
       if (e !== undefined) setHeader(head.headers, 'access-control-expose-headers', e)
-      head.headers.push('vary', 'Origin')
     },
   }
 }
