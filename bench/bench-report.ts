@@ -1,5 +1,6 @@
 import type { MachineInfo } from './machine-info.ts'
 import type { Pinning } from './pinning.ts'
+import type { RateReference } from './rate-reference.ts'
 import type { RunRecord } from './run-record.ts'
 import type { Scenario } from './scenarios.ts'
 import type { ScenarioRatios, TargetSummary } from './summary.ts'
@@ -23,8 +24,13 @@ export interface BenchReport {
   readonly pinning: Pinning
   readonly scenarios: readonly Scenario[]
   readonly targets: readonly { readonly id: TargetId; readonly label: string }[]
-  /** Upstream command, then one proxy command line per target as run (temp paths included). */
+  /**
+   * Upstream commands, the certificate command (HTTPS scenarios), one proxy command line per
+   * target and scenario as run (temp paths included), then every distinct loader command.
+   */
   readonly commands: readonly string[]
+  /** How each rate scenario's offered rate was set. */
+  readonly rateReferences: readonly RateReference[]
   readonly runs: readonly RunRecord[]
   readonly summaries: readonly TargetSummary[]
   readonly ratios: readonly ScenarioRatios[]

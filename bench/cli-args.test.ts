@@ -1,13 +1,13 @@
 import { expect, test } from 'bun:test'
 import { parseBenchArgs } from './cli-args.ts'
 
-test('defaults: 3 reps, scenario durations, core set, the three proxies', () => {
+test('defaults: 3 reps, scenario durations, the all set, the three proxies', () => {
   expect(parseBenchArgs([], 'out')).toEqual({
     reps: 3,
     retries: 2,
     durationS: null,
     only: null,
-    set: 'core',
+    set: 'all',
     targets: ['nginx', 'nginx-big', 'weir'],
     outDir: 'out',
     help: false,

@@ -20,10 +20,11 @@ export const USAGE = `usage: bun run bench [options]
   --reps N            repetitions of every (scenario, target), interleaved (default 3)
   --retries N         re-run a run up to N times while other load makes it noisy (default 2)
   --duration S        measured whole seconds per run, overriding every scenario (default 5)
-  --only TEXT         only scenarios whose name contains TEXT (e.g. 13b, c64)
+  --only TEXT         only scenarios whose name contains TEXT (e.g. 13b, c64, tls)
   --targets A,B       targets in run order: nginx, nginx-big, weir, direct
-                      (default nginx,nginx-big,weir; direct = wrk straight at the upstream)
-  --set NAME          scenario set (default core)
+                      (default nginx,nginx-big,weir; direct = the loader straight at the upstream)
+  --set NAME          scenario set: all (default), core, bodies, filters, routes, tls, sse,
+                      upload, rate (see bench/README.md)
   --out DIR           where results go (default bench/results)`
 
 function positiveNumber(flag: string, raw: string, integer: boolean): number {
@@ -71,7 +72,7 @@ export function parseBenchArgs(argv: readonly string[], defaultOutDir: string): 
     durationS:
       values.duration === undefined ? null : positiveNumber('--duration', values.duration, true),
     only: values.only ?? null,
-    set: values.set ?? 'core',
+    set: values.set ?? 'all',
     targets: targets.filter(isTargetId),
     outDir: values.out ?? defaultOutDir,
     help: values.help ?? false,

@@ -10,6 +10,8 @@ export interface MachineInfo {
   readonly bun: string
   readonly nginx: string
   readonly wrk: string
+  /** For HTTPS scenarios: both proxies use the same certificate, made by this openssl. */
+  readonly openssl: string
   readonly gitCommit: string
   readonly gitDirty: boolean | null
 }
@@ -48,6 +50,7 @@ export function machineInfo(repoRoot: string): MachineInfo {
     bun: Bun.version,
     nginx: run([findNginx() ?? 'nginx', '-v']).replace(/^nginx version:\s*nginx\//, ''),
     wrk: run(['wrk', '-v']).split('\n')[0]?.replace(/\s+Copyright.*$/, '') ?? 'unknown',
+    openssl: run(['openssl', 'version']).replace(/\s+\(Library.*$/, '') || 'missing',
     gitCommit: /^[0-9a-f]{40}$/.test(commit) ? commit : 'unknown',
     gitDirty: /^[0-9a-f]{40}$/.test(commit) ? status.length > 0 : null,
   }

@@ -1,33 +1,22 @@
 import type { BenchReport } from './bench-report.ts'
+import {
+  formatCount,
+  formatMs,
+  formatPercent,
+  problems,
+  rateSection,
+  ratioSection,
+  sseSection,
+} from './markdown-sections.ts'
 import { NOISY_OTHER_CPU_PERCENT } from './noise.ts'
 import type { TargetSummary } from './summary.ts'
 
-/** Thousands-separated integer, e.g. `41,250`. */
-export function formatCount(value: number): string {
-  return Math.round(value).toLocaleString('en-US')
-}
-
-/** Milliseconds with enough digits to tell sub-millisecond latencies apart. */
-export function formatMs(value: number): string {
-  return `${value.toFixed(value < 10 ? 2 : 1)} ms`
-}
-
-function formatRatio(value: number | null): string {
-  return value === null ? 'n/a' : `${value.toFixed(2)}×`
-}
+export { formatCount, formatMs } from './markdown-sections.ts'
 
 function spread(summary: TargetSummary): string {
   if (summary.reps < 2 || summary.requestsPerSecond === 0) return '–'
   const width = summary.requestsPerSecondMax - summary.requestsPerSecondMin
   return `±${((50 * width) / summary.requestsPerSecond).toFixed(1)}%`
-}
-
-function problems(summary: TargetSummary): string {
-  const notes = [
-    ...(summary.errors > 0 ? [formatCount(summary.errors)] : []),
-    ...(summary.crashes > 0 ? [`crashed ${summary.crashes}×`] : []),
-  ]
-  return notes.length > 0 ? `⚠ ${notes.join(', ')}` : '0'
 }
 
 function pinnedCpus(report: BenchReport): string[] {
@@ -42,26 +31,23 @@ function pinningLine(report: BenchReport): string {
   return `proxy on CPU${proxy}, upstream on CPU${upstream}, wrk on CPU${loader}`
 }
 
-/** Renders the report as Markdown: per-target medians, then Weir/nginx ratios. */
-export function markdownReport(report: BenchReport): string {
+function megabytes(value: number): string {
+  return value >= 100 ? value.toFixed(0) : value.toFixed(value >= 1 ? 1 : 2)
+}
+
+/** The closed-loop wrk table: throughput, payload rate, latency and CPU per (scenario, target). */
+function wrkSection(report: BenchReport, cpus: readonly string[]): string[] {
+  const rows = report.summaries.filter((summary) => summary.kind === 'wrk')
+  if (rows.length === 0) return []
   const labels = new Map(report.targets.map((target) => [target.id, target.label]))
-  const cpus = pinnedCpus(report)
   const busyHeader = cpus.length > 0 ? ` busy ${cpus.join('/')} |` : ''
-  const { machine } = report
-  const longer = report.scenarioDurations ? ' (some scenarios longer)' : ''
-  const duration = `${report.durationS} s${longer}`
   const lines = [
-    `## Weir benchmark: ${report.scenarioSet} (${report.date})`,
     '',
-    `${machine.nproc} × ${machine.cpuModel}; Bun ${machine.bun}, nginx ${machine.nginx}, ` +
-      `${machine.wrk}; ${report.reps} reps × ${duration} interleaved, ` +
-      `${report.warmupS} s warm-up per run; ${pinningLine(report)}. Medians over reps.`,
-    '',
-    `| scenario | target | req/s | spread | p50 | p90 | p99 | req/proxy-CPU-s | proxy CPU |` +
+    `| scenario | target | req/s | spread | p50 | p90 | p99 | MB/s | req/proxy-CPU-s | proxy CPU |` +
       `${busyHeader} other CPU | errors |`,
-    `|---|---|--:|--:|--:|--:|--:|--:|--:|${cpus.length > 0 ? '--:|' : ''}--:|--:|`,
+    `|---|---|--:|--:|--:|--:|--:|--:|--:|--:|${cpus.length > 0 ? '--:|' : ''}--:|--:|`,
   ]
-  for (const summary of report.summaries) {
+  for (const summary of rows) {
     const busy =
       cpus.length > 0
         ? ` ${cpus.map((cpu) => (summary.cpuBusyPercent[cpu] ?? 0).toFixed(0)).join('/')} |`
@@ -71,30 +57,34 @@ export function markdownReport(report: BenchReport): string {
       `| ${summary.scenario} | ${labels.get(summary.target) ?? summary.target} | ` +
         `${formatCount(summary.requestsPerSecond)} | ${spread(summary)} | ` +
         `${formatMs(summary.p50Ms)} | ${formatMs(summary.p90Ms)} | ${formatMs(summary.p99Ms)} | ` +
+        `${megabytes(summary.megabytesPerSecond)} | ` +
         `${cpuPerSecond === null ? 'n/a' : formatCount(cpuPerSecond)} | ` +
-        `${summary.proxyCpuPercent === null ? 'n/a' : `${summary.proxyCpuPercent.toFixed(0)}%`} |` +
+        `${formatPercent(summary.proxyCpuPercent)} |` +
         `${busy} ${summary.otherCpuPercent.toFixed(0)}% | ${problems(summary)} |`,
     )
   }
-  const withWeir = report.ratios.filter((ratios) => ratios.requestsPerSecond !== null)
-  if (withWeir.length > 0) {
-    lines.push(
-      '',
-      '### Weir / nginx',
-      '',
-      'Above 1× is better for req/s and req/proxy-CPU-s; below 1× is better for latency.',
-      '',
-      '| scenario | req/s | p50 | p99 | req/proxy-CPU-s |',
-      '|---|--:|--:|--:|--:|',
-    )
-    for (const ratios of withWeir) {
-      lines.push(
-        `| ${ratios.scenario} | ${formatRatio(ratios.requestsPerSecond)} | ` +
-          `${formatRatio(ratios.p50)} | ${formatRatio(ratios.p99)} | ` +
-          `${formatRatio(ratios.requestsPerCpuSecond)} |`,
-      )
-    }
-  }
+  return lines
+}
+
+/** Renders the report as Markdown: per-target medians per loader kind, then Weir/nginx ratios. */
+export function markdownReport(report: BenchReport): string {
+  const cpus = pinnedCpus(report)
+  const { machine } = report
+  const longer = report.scenarioDurations ? ' (some scenarios longer)' : ''
+  const duration = `${report.durationS} s${longer}`
+  const tls = report.scenarios.some((scenario) => scenario.tls) ? `, ${machine.openssl} certificate` : ''
+  const lines = [
+    `## Weir benchmark: ${report.scenarioSet} (${report.date})`,
+    '',
+    `${machine.nproc} × ${machine.cpuModel}; Bun ${machine.bun}, nginx ${machine.nginx}, ` +
+      `${machine.wrk}${tls}; ${report.reps} reps × ${duration} interleaved, ` +
+      `${report.warmupS} s warm-up per run; ${pinningLine(report)} (the TS loaders too). ` +
+      'Medians over reps.',
+    ...wrkSection(report, cpus),
+    ...rateSection(report),
+    ...sseSection(report),
+    ...ratioSection(report),
+  ]
   if (report.summaries.some((summary) => summary.otherCpuPercent > NOISY_OTHER_CPU_PERCENT)) {
     lines.push(
       '',
@@ -113,7 +103,8 @@ export function markdownReport(report: BenchReport): string {
   if (report.summaries.some((summary) => summary.errors > 0 || summary.crashes > 0)) {
     lines.push(
       '',
-      '⚠ marks rows where wrk counted socket errors or non-2xx/3xx responses, or the proxy died.',
+      '⚠ marks rows where the loader counted socket errors, non-2xx/3xx responses or missing ' +
+        'events, or the proxy died.',
     )
   }
   return `${lines.join('\n')}\n`

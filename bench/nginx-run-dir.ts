@@ -63,11 +63,11 @@ export function nginxCommand(conf: string, dir: string): string[] {
  * directives, the events block and the start of the http block with its temp paths and no access
  * log. The caller appends its own http directives and the closing brace.
  */
-export function nginxPrologue(dir: string): string[] {
+export function nginxPrologue(dir: string, workerConnections = 8192): string[] {
   return [
     ...nginxMainDirectives(dir),
     'worker_processes 1;',
-    'events { worker_connections 8192; }',
+    `events { worker_connections ${workerConnections}; }`,
     'http {',
     ...nginxHttpTempPaths(dir).map((line) => `  ${line}`),
     '  access_log off;',

@@ -8,7 +8,7 @@ import { localDate, resultStem, writeResultFiles } from './results-files.ts'
 import type { RunRecord } from './run-record.ts'
 import { bodyScenario } from './scenarios.ts'
 import { summarize, weirVsNginx } from './summary.ts'
-import { niceStep, shortNumber } from './svg-chart.ts'
+import { niceStep, shortNumber, svgChart } from './svg-chart.ts'
 import type { TargetId } from './targets.ts'
 
 const out = mkdtempSync(join(tmpdir(), 'weir-bench-report-'))
@@ -21,8 +21,10 @@ function run(target: TargetId, rps: number, errors: number): RunRecord {
     rep: 1,
     durationS: 5,
     proxyCommand: ['nginx'],
-    wrkCommand: ['wrk', '-t1', '-c64', '-d5s', '--latency', 'http://127.0.0.1:18080/13b'],
+    kind: 'wrk',
+    loadCommand: ['wrk', '-t1', '-c64', '-d5s', '--latency', 'http://127.0.0.1:18080/13b'],
     requests: rps * 5,
+    payloadBytes: 13,
     requestsPerSecond: rps,
     latencyMs: { avg: 1, max: 9, p50: 1.25, p75: 1.5, p90: 1.75, p99: 3.5 },
     errors: { connect: 0, read: errors, write: 0, timeout: 0, status: 0 },
@@ -53,6 +55,7 @@ function report(runs: RunRecord[]): BenchReport {
       bun: '1.4.5',
       nginx: '1.22.1',
       wrk: 'wrk 4.1.0',
+      openssl: 'OpenSSL 3.0.19 27 Jan 2026',
       gitCommit: 'unknown',
       gitDirty: null,
     },
@@ -63,6 +66,7 @@ function report(runs: RunRecord[]): BenchReport {
       { id: 'weir', label: 'weir' },
     ],
     commands: [],
+    rateReferences: [],
     runs,
     summaries,
     ratios: weirVsNginx(summaries),
@@ -112,4 +116,46 @@ test('axis steps are round and labels short', () => {
   expect(shortNumber(41_200)).toBe('41k')
   expect(shortNumber(1500)).toBe('1.5k')
   expect(shortNumber(0.53)).toBe('0.53')
+})
+
+test('rate and SSE runs get their own tables, ratio tables and chart rows', () => {
+  const rateRun = (target: TargetId, p99: number, busy: number): RunRecord => ({
+    ...run(target, 29_000, 0),
+    scenario: 'rate60-13b-c64',
+    kind: 'rate',
+    latencyMs: { avg: 1, max: 20, p50: 0.5, p75: 0.7, p90: 1, p99, p999: p99 * 2 },
+    rate: { offeredRate: 29_100, achievedRate: 29_000, scheduled: 145_500, loaderCpuPercent: 55, timerLagP99Ms: 0.4 },
+    cpuBusyPercent: { cpu0: 70, cpu1: busy },
+  })
+  const sseRun = (target: TargetId, p99: number): RunRecord => ({
+    ...run(target, 1280, 0),
+    scenario: 'sse-c64',
+    kind: 'sse',
+    latencyMs: { avg: 0.1, max: 3, p50: 0.1, p75: 0.12, p90: 0.2, p99, p999: 2 },
+    sse: { streams: 64, eventsExpected: 6400, firstEventMs: { p50: 0.3, p99: 2, max: 3 }, scheduleLagP99Ms: 1, loaderCpuPercent: 7 },
+  })
+  const base = report([rateRun('nginx', 2, 80), rateRun('weir', 3, 95), sseRun('nginx', 0.5), sseRun('weir', 0.7)])
+  const withRefs: BenchReport = {
+    ...base,
+    rateReferences: [
+      { scenario: 'rate60-13b-c64', of: 'body-13b-c64', fraction: 0.6, nginxRequestsPerSecond: 48_500, offeredRate: 29_100, probed: false },
+    ],
+  }
+  const text = markdownReport(withRefs)
+  expect(text).toContain('### Latency at a fixed rate (rate-loader.ts)')
+  expect(text).toContain('60% of nginx\'s 48,500 req/s on body-13b-c64')
+  expect(text).toContain('| rate60-13b-c64 | nginx | 29,100 | 29,000 | 0.50 ms | 1.00 ms | 2.00 ms | 4.00 ms | 100% | 55% | 80% | 0.40 ms |')
+  expect(text).toContain('loader\'s CPU was over 90% busy')
+  expect(text).toContain('| rate60-13b-c64 | 1.00× | 1.50× | 1.50× | 1.00× |')
+  expect(text).not.toContain('\n\n\n')
+  expect(text).toContain('### Server-sent events (sse-client.ts)')
+  expect(text).toContain('| sse-c64 | weir | 64 | 1,280 | 0.30 ms | 2.00 ms | 0.10 ms | 0.20 ms | 0.70 ms | 2.00 ms |')
+  expect(text).toContain('| sse-c64 | 1.00× | 1.00× | 1.40× |')
+  // No wrk rows, so no wrk table.
+  expect(text).not.toContain('| req/proxy-CPU-s | proxy CPU |')
+  const svg = svgChart(withRefs)
+  expect(svg).toContain('>rate60-13b-c64<')
+  expect(svg).toContain('>req/s at a fixed rate<')
+  expect(svg).toContain('>events/s; per-event delay<')
+  expect(svg).toContain('0.5 / 2 / 4 ms')
 })

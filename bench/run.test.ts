@@ -13,7 +13,7 @@ test('without wrk on PATH, prints the install line and exits 1 before starting a
     })
     const stderr = result.stderr.toString()
     expect(result.exitCode).toBe(1)
-    expect(stderr.split('\n')).toContain('sudo apt-get install -y nginx wrk')
+    expect(stderr.split('\n')).toContain('sudo apt-get install -y nginx wrk openssl')
     expect(stderr).toMatch(/missing .*wrk/)
   } finally {
     rmSync(out, { recursive: true, force: true })

@@ -1,12 +1,13 @@
 import { afterAll, afterEach, describe, expect, test } from 'bun:test'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseAllDocuments } from 'yaml'
 import { type Child, spawnChild, stopChild } from './child-processes.ts'
 import { freePort } from './free-port.ts'
-import { findNginx, nginxCommand, prepareNginxDir } from './nginx-run-dir.ts'
+import { nginxCommand } from './nginx-run-dir.ts'
+import { fixtureDir, nginxTest, removeFixtureDirs, requireNginx } from './proxy-fixtures.ts'
 import { startTestGateway } from '../src/testing/harness.ts'
+import { writeNginxConfig } from './nginx-config.ts'
 import {
   BENCH_REQUEST_HEADER,
   BENCH_RESPONSE_HEADER,
@@ -15,43 +16,18 @@ import {
   DEFAULT_PORTS,
   SCENARIO_SETS,
   type NginxVariant,
-  writeNginxConfig,
-  writeWeirConfig,
 } from './scenarios.ts'
+import { writeWeirConfig } from './weir-config.ts'
 import { waitForBody } from './wait-ready.ts'
 
-const dirs: string[] = []
 const children: Child[] = []
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-bench-test-'))
-  prepareNginxDir(dir)
-  dirs.push(dir)
-  return dir
-}
-
-function requireNginx(): string {
-  const nginx = findNginx()
-  if (nginx === null) {
-    throw new Error('nginx is not installed; these tests need it: sudo apt-get install -y nginx')
-  }
-  return nginx
-}
-
-/** Runs `nginx -t` on a config and returns its exit code and output. */
-function nginxTest(conf: string, dir: string): { code: number; output: string } {
-  requireNginx()
-  const result = Bun.spawnSync({ cmd: [...nginxCommand(conf, dir), '-t'] })
-  return { code: result.exitCode, output: `${result.stdout}${result.stderr}` }
-}
+const tempDir = fixtureDir
 
 afterEach(async () => {
   await Promise.all(children.splice(0).map((child) => stopChild(child)))
 })
 
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
-})
+afterAll(removeFixtureDirs)
 
 describe('scenario list', () => {
   test('core set has the three 64-connection body scenarios with unique names', () => {
@@ -116,7 +92,7 @@ describe('writeNginxConfig', () => {
       },
     })
     try {
-      const ports: BenchPorts = { proxy: await freePort(), upstream: upstream.port ?? 0 }
+      const ports: BenchPorts = { proxy: await freePort(), upstream: upstream.port ?? 0, stream: 1 }
       const dir = tempDir()
       const conf = writeNginxConfig(bodyScenario('13b', 64), dir, 'default', ports)
       const child = spawnChild('nginx', nginxCommand(conf, dir), join(dir, 'stderr.log'))
@@ -197,7 +173,7 @@ describe('writeWeirConfig', () => {
   })
 
   test('uses the given ports for the listener and the endpoint', () => {
-    const docs = load(1, { proxy: 28080, upstream: 28200 })
+    const docs = load(1, { proxy: 28080, upstream: 28200, stream: 28201 })
     expect(JSON.stringify(docs[1])).toContain('"port":28080')
     expect(docs[4]?.ports).toEqual([{ name: 'http', port: 28200 }])
   })
@@ -228,14 +204,14 @@ describe('the header-modifier scenario', () => {
     const scenario = SCENARIO_SETS.filters?.find((s) => s.headerModifiers)
     if (!scenario) throw new Error('the filters set has no header-modifier scenario')
     try {
-      const nginxPorts: BenchPorts = { proxy: await freePort(), upstream: upstream.port ?? 0 }
+      const nginxPorts: BenchPorts = { proxy: await freePort(), upstream: upstream.port ?? 0, stream: 1 }
       const nginxDir = tempDir()
       const conf = writeNginxConfig(scenario, nginxDir, 'default', nginxPorts)
       const child = spawnChild('nginx', nginxCommand(conf, nginxDir), join(nginxDir, 'stderr.log'))
       children.push(child)
       await waitForBody(`http://127.0.0.1:${nginxPorts.proxy}/1k`, 1024, child)
 
-      const weirPorts: BenchPorts = { proxy: await freePort(), upstream: upstream.port ?? 0 }
+      const weirPorts: BenchPorts = { proxy: await freePort(), upstream: upstream.port ?? 0, stream: 1 }
       const weirDir = tempDir()
       writeWeirConfig(scenario, weirDir, weirPorts)
       const gateway = await startTestGateway(weirDir)

@@ -1,5 +1,6 @@
-import type { RunRecord } from './run-record.ts'
 import { otherCpuPercent } from './noise.ts'
+import type { RunRecord } from './run-record.ts'
+import type { LoadKind } from './scenarios.ts'
 import type { TargetId } from './targets.ts'
 import { totalErrors } from './wrk-output.ts'
 
@@ -7,6 +8,7 @@ import { totalErrors } from './wrk-output.ts'
 export interface TargetSummary {
   readonly scenario: string
   readonly target: TargetId
+  readonly kind: LoadKind
   readonly reps: number
   readonly requestsPerSecond: number
   readonly requestsPerSecondMin: number
@@ -14,6 +16,12 @@ export interface TargetSummary {
   readonly p50Ms: number
   readonly p90Ms: number
   readonly p99Ms: number
+  /** Only the TS loaders measure p99.9. */
+  readonly p999Ms: number | null
+  /** Payload megabytes (10^6 B) per second: response bodies, or request bodies for uploads. */
+  readonly megabytesPerSecond: number
+  readonly rate: RateSummary | null
+  readonly sse: SseSummary | null
   readonly requestsPerCpuSecond: number | null
   /** Proxy CPU use as a percentage of one core. */
   readonly proxyCpuPercent: number | null
@@ -26,12 +34,31 @@ export interface TargetSummary {
   readonly crashes: number
 }
 
+/** Medians of the constant-rate figures (rate-loader.ts). */
+export interface RateSummary {
+  readonly offeredRate: number
+  readonly achievedRate: number
+  readonly loaderCpuPercent: number
+  readonly timerLagP99Ms: number
+}
+
+/** Medians of the event-stream figures (sse-client.ts); p50/p99 Ms above are event delays. */
+export interface SseSummary {
+  readonly streams: number
+  readonly firstEventP50Ms: number
+  readonly firstEventP99Ms: number
+  readonly loaderCpuPercent: number
+}
+
 /** Weir divided by nginx (default variant) for one scenario; null where either is missing. */
 export interface ScenarioRatios {
   readonly scenario: string
+  readonly kind: LoadKind
   readonly requestsPerSecond: number | null
   readonly p50: number | null
   readonly p99: number | null
+  readonly p999: number | null
+  readonly firstEventP99: number | null
   readonly requestsPerCpuSecond: number | null
 }
 
@@ -58,9 +85,12 @@ function summarizeGroup(runs: readonly RunRecord[]): TargetSummary {
   for (const cpu of cpus) {
     cpuBusyPercent[cpu] = median(runs.map((run) => run.cpuBusyPercent[cpu] ?? 0))
   }
+  const rate = runs.flatMap((run) => (run.rate ? [run.rate] : []))
+  const sse = runs.flatMap((run) => (run.sse ? [run.sse] : []))
   return {
     scenario: first.scenario,
     target: first.target,
+    kind: first.kind,
     reps: runs.length,
     requestsPerSecond: median(rps),
     requestsPerSecondMin: Math.min(...rps),
@@ -68,6 +98,26 @@ function summarizeGroup(runs: readonly RunRecord[]): TargetSummary {
     p50Ms: median(runs.map((run) => run.latencyMs.p50)),
     p90Ms: median(runs.map((run) => run.latencyMs.p90)),
     p99Ms: median(runs.map((run) => run.latencyMs.p99)),
+    p999Ms: medianOrNull(runs.map((run) => run.latencyMs.p999 ?? null)),
+    megabytesPerSecond: median(runs.map((run) => (run.requestsPerSecond * run.payloadBytes) / 1e6)),
+    rate:
+      rate.length === runs.length
+        ? {
+            offeredRate: median(rate.map((each) => each.offeredRate)),
+            achievedRate: median(rate.map((each) => each.achievedRate)),
+            loaderCpuPercent: median(rate.map((each) => each.loaderCpuPercent)),
+            timerLagP99Ms: median(rate.map((each) => each.timerLagP99Ms)),
+          }
+        : null,
+    sse:
+      sse.length === runs.length
+        ? {
+            streams: median(sse.map((each) => each.streams)),
+            firstEventP50Ms: median(sse.map((each) => each.firstEventMs.p50)),
+            firstEventP99Ms: median(sse.map((each) => each.firstEventMs.p99)),
+            loaderCpuPercent: median(sse.map((each) => each.loaderCpuPercent)),
+          }
+        : null,
     requestsPerCpuSecond: medianOrNull(runs.map((run) => run.requestsPerCpuSecond)),
     proxyCpuPercent: medianOrNull(
       runs.map((run) =>
@@ -107,9 +157,12 @@ export function weirVsNginx(summaries: readonly TargetSummary[]): ScenarioRatios
     const nginx = find('nginx')
     return {
       scenario,
+      kind: weir?.kind ?? nginx?.kind ?? 'wrk',
       requestsPerSecond: ratio(weir?.requestsPerSecond, nginx?.requestsPerSecond),
       p50: ratio(weir?.p50Ms, nginx?.p50Ms),
       p99: ratio(weir?.p99Ms, nginx?.p99Ms),
+      p999: ratio(weir?.p999Ms, nginx?.p999Ms),
+      firstEventP99: ratio(weir?.sse?.firstEventP99Ms, nginx?.sse?.firstEventP99Ms),
       requestsPerCpuSecond: ratio(weir?.requestsPerCpuSecond, nginx?.requestsPerCpuSecond),
     }
   })

@@ -11,14 +11,16 @@ const colors: Readonly<Record<TargetId, string>> = {
 }
 
 const width = 960
-const panelHeight = 300
-const margin = { left: 72, right: 16, top: 44, bottom: 52 }
+const labelWidth = 190
+const panelGap = 40
+const panelWidth = (width - labelWidth - panelGap - 16) / 2
+const barHeight = 12
+const rowGap = 14
+const top = 64
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
-
-const tickCount = 4
 
 /** Smallest round tick step (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k) at or above `value`. */
 export function niceStep(value: number): number {
@@ -38,137 +40,118 @@ export function shortNumber(value: number): string {
   return trim(value.toFixed(value >= 1 ? 1 : 2))
 }
 
-interface Bar {
-  readonly value: number
-  readonly color: string
-  readonly opacity: number
-  readonly flagged: boolean
-}
-
-/** One bar-group panel: a group per scenario, bars in target order, a shared linear axis. */
-function panel(
-  top: number,
-  title: string,
-  scenarios: readonly string[],
-  barsOf: (scenario: string) => Bar[],
-): string {
-  const plotWidth = width - margin.left - margin.right
-  const plotHeight = panelHeight - margin.top - margin.bottom
-  const baseY = top + margin.top + plotHeight
-  const all = scenarios.flatMap(barsOf)
-  // 8% headroom keeps the tallest bar's label inside the panel.
-  const step = niceStep((Math.max(0, ...all.map((bar) => bar.value)) * 1.08) / tickCount)
-  const max = step * tickCount
-  const y = (value: number): number => baseY - (value / max) * plotHeight
-  const parts = [
-    `<text x="${margin.left}" y="${top + 24}" class="title">${escapeXml(title)}</text>`,
-  ]
-  for (let tick = 0; tick <= tickCount; tick++) {
-    const value = step * tick
-    const ty = y(value).toFixed(1)
-    parts.push(
-      `<line x1="${margin.left}" x2="${width - margin.right}" y1="${ty}" y2="${ty}" class="grid"/>`,
-      `<text x="${margin.left - 6}" y="${ty}" dy="4" text-anchor="end">` +
-        `${shortNumber(value)}</text>`,
-    )
-  }
-  const groupWidth = plotWidth / Math.max(1, scenarios.length)
-  scenarios.forEach((scenario, index) => {
-    const bars = barsOf(scenario)
-    // Capped so a lone scenario does not turn into slabs.
-    const barWidth = Math.min(56, (groupWidth * 0.8) / Math.max(1, bars.length))
-    const center = margin.left + (index + 0.5) * groupWidth
-    const start = center - (barWidth * bars.length) / 2
-    bars.forEach((bar, barIndex) => {
-      const x = start + barIndex * barWidth
-      const barTop = y(bar.value)
-      const label = `${bar.flagged ? '⚠ ' : ''}${shortNumber(bar.value)}`
-      parts.push(
-        `<rect x="${(x + 1).toFixed(1)}" y="${barTop.toFixed(1)}" ` +
-          `width="${Math.max(1, barWidth - 2).toFixed(1)}" ` +
-          `height="${(baseY - barTop).toFixed(1)}" fill="${bar.color}" ` +
-          `fill-opacity="${bar.opacity}"/>`,
-        `<text x="${(x + barWidth / 2).toFixed(1)}" y="${(barTop - 4).toFixed(1)}" ` +
-          `text-anchor="middle" class="value">${label}</text>`,
-      )
-    })
-    parts.push(
-      `<text x="${center.toFixed(1)}" y="${baseY + 20}" ` +
-        `text-anchor="middle">${escapeXml(scenario)}</text>`,
-    )
-  })
-  parts.push(
-    `<line x1="${margin.left}" x2="${width - margin.right}" y1="${baseY}" y2="${baseY}" ` +
-      `class="axis"/>`,
-  )
-  return parts.join('\n')
-}
-
 /** Errors, a crash or a noisy machine: the bar gets a ⚠ and the caption says why. */
 function suspect(summary: TargetSummary): boolean {
+  return summary.errors > 0 || summary.crashes > 0 || summary.otherCpuPercent > NOISY_OTHER_CPU_PERCENT
+}
+
+/** What the throughput bar of a row counts. */
+function throughputUnit(summary: TargetSummary): string {
+  if (summary.kind === 'sse') return 'events/s; per-event delay'
+  if (summary.kind === 'rate') return 'req/s at a fixed rate'
+  return 'req/s'
+}
+
+/** A round scale end just above `max`, so bars in a row share a readable length unit. */
+function scaleEnd(max: number): number {
+  return niceStep((max * 1.05) / 4) * 4
+}
+
+function rect(x: number, y: number, w: number, color: string, opacity: number): string {
   return (
-    summary.errors > 0 ||
-    summary.crashes > 0 ||
-    summary.otherCpuPercent > NOISY_OTHER_CPU_PERCENT
+    `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(1, w).toFixed(1)}" ` +
+    `height="${barHeight}" fill="${color}" fill-opacity="${opacity}"/>`
   )
+}
+
+function text(x: number, y: number, content: string, extra = ''): string {
+  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}"${extra}>${escapeXml(content)}</text>`
 }
 
 /**
- * Renders throughput bars and p50/p99 latency bars per scenario and target as a standalone SVG
+ * One scenario row: throughput bars on the left, latency bars on the right (p50 solid over
+ * p99 light, and p99.9 lighter where the loader measures it), one bar per target. Each row has
+ * its own scale, because req/s of 13 B and of 8 MiB uploads differ a thousandfold.
+ */
+function scenarioRow(y: number, scenario: string, rows: readonly TargetSummary[]): string[] {
+  const first = rows[0]
+  if (!first) return []
+  const rowHeight = rows.length * (barHeight + 3)
+  const parts = [
+    text(8, y + rowHeight / 2, scenario, ' class="scenario"'),
+    text(8, y + rowHeight / 2 + 13, throughputUnit(first), ' class="unit"'),
+  ]
+  const leftX = labelWidth
+  const rightX = labelWidth + panelWidth + panelGap
+  const throughputMax = scaleEnd(Math.max(...rows.map((row) => row.requestsPerSecond)))
+  const latencyMax = scaleEnd(Math.max(...rows.map((row) => row.p999Ms ?? row.p99Ms)))
+  rows.forEach((row, index) => {
+    const barY = y + index * (barHeight + 3)
+    const color = colors[row.target]
+    const w = (panelWidth - 60) * (row.requestsPerSecond / throughputMax)
+    parts.push(
+      rect(leftX, barY, w, color, 1),
+      text(leftX + w + 4, barY + 10, `${suspect(row) ? '⚠ ' : ''}${shortNumber(row.requestsPerSecond)}`, ' class="value"'),
+    )
+    const scale = (ms: number): number => (panelWidth - 120) * (ms / latencyMax)
+    if (row.p999Ms !== null) parts.push(rect(rightX, barY, scale(row.p999Ms), color, 0.2))
+    parts.push(rect(rightX, barY, scale(row.p99Ms), color, 0.45), rect(rightX, barY, scale(row.p50Ms), color, 1))
+    const tail = row.p999Ms === null ? '' : ` / ${shortNumber(row.p999Ms)}`
+    const end = row.p999Ms ?? row.p99Ms
+    parts.push(
+      text(rightX + scale(end) + 4, barY + 10, `${shortNumber(row.p50Ms)} / ${shortNumber(row.p99Ms)}${tail} ms`, ' class="value"'),
+    )
+  })
+  return parts
+}
+
+/**
+ * Renders every scenario as a row of throughput bars beside latency bars, as a standalone SVG
  * (no dependencies, so the README can embed the file as is).
  */
 export function svgChart(report: BenchReport): string {
   const scenarios = [...new Set(report.summaries.map((summary) => summary.scenario))]
-  const find = (scenario: string, target: TargetId): TargetSummary | undefined =>
-    report.summaries.find((summary) => summary.scenario === scenario && summary.target === target)
-  const present = (scenario: string): TargetSummary[] =>
-    report.targets.flatMap((target) => find(scenario, target.id) ?? [])
-  const throughput = panel(0, 'Throughput (req/s, median; higher is better)', scenarios, (s) =>
-    present(s).map((summary) => ({
-      value: summary.requestsPerSecond,
-      color: colors[summary.target],
-      opacity: 1,
-      flagged: suspect(summary),
-    })),
-  )
-  const latency = panel(
-    panelHeight,
-    'Latency (ms, median of reps; solid p50, light p99; lower is better)',
-    scenarios,
-    (s) =>
-      present(s).flatMap((summary) => [
-        { value: summary.p50Ms, color: colors[summary.target], opacity: 1, flagged: false },
-        {
-          value: summary.p99Ms,
-          color: colors[summary.target],
-          opacity: 0.45,
-          flagged: suspect(summary),
-        },
-      ]),
-  )
+  const rowsOf = (scenario: string): TargetSummary[] =>
+    report.targets.flatMap(
+      (target) => report.summaries.find((each) => each.scenario === scenario && each.target === target.id) ?? [],
+    )
+  const body: string[] = []
+  let y = top
+  for (const scenario of scenarios) {
+    const rows = rowsOf(scenario)
+    body.push(`<line x1="8" x2="${width - 8}" y1="${y - rowGap / 2}" y2="${y - rowGap / 2}" class="grid"/>`)
+    body.push(...scenarioRow(y, scenario, rows))
+    y += rows.length * (barHeight + 3) + rowGap + 6
+  }
   const legend = report.targets.map((target, index) => {
-    const x = margin.left + index * 190
+    const x = labelWidth + index * 170
     return (
-      `<rect x="${x}" y="${2 * panelHeight + 8}" width="12" height="12" ` +
-      `fill="${colors[target.id]}"/>` +
-      `<text x="${x + 18}" y="${2 * panelHeight + 18}">${escapeXml(target.label)}</text>`
+      `<rect x="${x}" y="${y + 4}" width="12" height="12" fill="${colors[target.id]}"/>` +
+      text(x + 18, y + 14, target.label)
     )
   })
-  const height = 2 * panelHeight + 48
+  const height = y + 44
   const caption =
     `${report.name}: ${report.machine.nproc} × ${report.machine.cpuModel}, ` +
-    `Bun ${report.machine.bun}, nginx ${report.machine.nginx}, ${report.reps} reps` +
-    (report.summaries.some(suspect) ? '; ⚠ = wrk errors, a proxy crash or a noisy machine' : '')
+    `Bun ${report.machine.bun}, nginx ${report.machine.nginx}, ${report.reps} reps; each row has its own scale` +
+    (report.summaries.some(suspect) ? '; ⚠ = errors, a proxy crash or a noisy machine' : '')
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
       `viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
-    '<style>.title{font-size:15px;font-weight:600}.value{font-size:10px}' +
-      '.grid{stroke:#ddd}.axis{stroke:#333}</style>',
+    '<style>.title{font-size:15px;font-weight:600}.value{font-size:10px}.unit{font-size:10px;fill:#666}' +
+      '.scenario{font-weight:600}.grid{stroke:#ddd}</style>',
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
-    throughput,
-    latency,
+    text(labelWidth, 24, 'Throughput (median; higher is better)', ' class="title"'),
+    text(labelWidth + panelWidth + panelGap, 24, 'Latency (ms; lower is better)', ' class="title"'),
+    text(
+      labelWidth + panelWidth + panelGap,
+      42,
+      'p50 solid, p99 light, p99.9 lightest where measured',
+      ' class="unit"',
+    ),
+    ...body,
     ...legend,
-    `<text x="${margin.left}" y="${height - 8}" fill="#666">${escapeXml(caption)}</text>`,
+    text(8, height - 8, caption, ' fill="#666"'),
     '</svg>',
     '',
   ].join('\n')

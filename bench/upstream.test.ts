@@ -22,7 +22,7 @@ test('the upstream nginx serves every body with its exact size and keeps connect
   if (findNginx() === null) throw new Error('nginx is not installed: sudo apt-get install -y nginx')
   prepareNginxDir(dir)
   const upstream = await freePort()
-  const conf = writeUpstreamConfig(dir, { proxy: 1, upstream })
+  const conf = writeUpstreamConfig(dir, { proxy: 1, upstream, stream: 1 })
   const child = spawnChild('upstream', nginxCommand(conf, dir), join(dir, 'stderr.log'))
   try {
     await waitForBody(`http://127.0.0.1:${upstream}/13b`, 13, child)

@@ -35,6 +35,8 @@ export function writeUpstreamConfig(dir: string, ports: BenchPorts = DEFAULT_POR
     `    listen 127.0.0.1:${ports.upstream};`,
     `    root ${www};`,
     '    location / { }',
+    // Route-mix requests (/svc-N/<file>) get the same files, whichever route they went through.
+    '    location ~ ^/svc-[0-9]+/(?<file>[^/]+)$ { try_files /$file =404; }',
     '  }',
     '}',
   ]

@@ -1,5 +1,12 @@
 import { type Child, hasExited, logTail } from './child-processes.ts'
 
+/** How to ask: extra headers (Host and x-tenant for the route mix), HTTPS without verifying. */
+export interface ProbeOptions {
+  readonly headers?: Readonly<Record<string, string>>
+  /** The bench certificate is self-signed; its name is not what is being measured. */
+  readonly insecureTls?: boolean
+}
+
 /**
  * Polls `url` until it answers 200 with exactly `bytes` bytes, so a run never starts against a
  * half-started proxy or one routing to the wrong place; fails early if `child` exits.
@@ -9,6 +16,7 @@ export async function waitForBody(
   bytes: number,
   child: Child,
   timeoutMs = 15_000,
+  probe: ProbeOptions = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs
   let last = 'no answer yet'
@@ -21,8 +29,9 @@ export async function waitForBody(
     try {
       // Connection: close so no pooled socket to the proxy lingers into the measured run.
       const response = await fetch(url, {
-        headers: { connection: 'close' },
+        headers: { ...probe.headers, connection: 'close' },
         signal: AbortSignal.timeout(2000),
+        ...(probe.insecureTls ? { tls: { rejectUnauthorized: false } } : {}),
       })
       const body = await response.arrayBuffer()
       if (response.status === 200 && body.byteLength === bytes) return

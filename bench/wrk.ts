@@ -1,4 +1,5 @@
 import { trackProcess } from './child-processes.ts'
+import { withFdLimit } from './fd-limit.ts'
 import { pinned } from './pinning.ts'
 import { parseWrkOutput, type WrkResult } from './wrk-output.ts'
 
@@ -9,6 +10,12 @@ export interface WrkOptions {
   readonly durationS: number
   /** taskset CPU list for wrk, or null for unpinned. */
   readonly cpus: string | null
+  /** Lua script (`-s`), e.g. the route mix or the upload body. */
+  readonly script?: string | null
+  /** Extra request headers (`-H`), e.g. `Connection: close`. */
+  readonly headers?: readonly string[]
+  /** Soft open-file limit to start wrk with (see fd-limit.ts); null or absent: inherited. */
+  readonly fdLimit?: number | null
 }
 
 /** One finished wrk run: the parsed figures plus what was run and printed, for the record. */
@@ -20,14 +27,21 @@ export interface WrkRun {
 
 /** The exact wrk command line for `options` (one thread: the loader shares a core). */
 export function wrkCommand(options: WrkOptions): string[] {
-  return pinned(options.cpus, [
+  const wrk = [
     'wrk',
     '-t1',
     `-c${options.connections}`,
     `-d${options.durationS}s`,
+    // Above the default 2 s: 1 MiB bodies at 1024 connections can take that long, and a slow
+    // answer belongs in the latency figures rather than in the error count.
+    '--timeout',
+    '10s',
     '--latency',
+    ...(options.script ? ['-s', options.script] : []),
+    ...(options.headers ?? []).flatMap((header) => ['-H', header]),
     options.url,
-  ])
+  ]
+  return pinned(options.cpus, withFdLimit(options.fdLimit ?? null, wrk))
 }
 
 /** Runs wrk to completion and parses its report; throws with wrk's output if it fails. */
