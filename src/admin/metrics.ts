@@ -8,8 +8,11 @@ import { encodeLatency, MAX_LATENCY_US, newLatencyHistogram, renderSnapshot, typ
  * array increment and a histogram update, with no lookup.
  */
 export class RouteStats {
-  readonly #byStatus = new Float64Array(600)
-  readonly #latency: Histogram = newLatencyHistogram()
+  /** Status codes seen and their counts, in first-seen order: a route sees only a few codes. */
+  readonly #codes: number[] = []
+  readonly #counts: number[] = []
+  /** Created on the first request, so routes that get none cost no histogram (14 KiB each). */
+  #latency: Histogram | undefined
   #latencySumUs = 0
 
   constructor(
@@ -19,17 +22,26 @@ export class RouteStats {
 
   /** record counts one finished request. */
   record(status: number, startedAt: number): void {
-    this.#byStatus[status >= 100 && status < 600 ? status : 0]!++
+    const code = status >= 100 && status < 600 ? status : 0
+    const codes = this.#codes
+    let i = 0
+    while (i < codes.length && codes[i] !== code) i++
+    if (i === codes.length) {
+      codes.push(code)
+      this.#counts.push(1)
+    } else {
+      this.#counts[i]!++
+    }
     const us = Math.max(1, Math.min(MAX_LATENCY_US, Math.round((performance.now() - startedAt) * 1000)))
-    this.#latency.recordValue(us)
+    ;(this.#latency ??= newLatencyHistogram()).recordValue(us)
     this.#latencySumUs += us
   }
 
   /** snapshot copies the counters, or returns undefined when nothing was recorded. */
   snapshot(): RouteSnapshot | undefined {
-    if (this.#latency.totalCount === 0) return undefined
+    if (!this.#latency) return undefined
     const codes: Record<string, number> = {}
-    for (let code = 0; code < 600; code++) if (this.#byStatus[code]! > 0) codes[code] = this.#byStatus[code]!
+    this.#codes.forEach((code, i) => (codes[code] = this.#counts[i]!))
     return { listener: this.listener, route: this.route, codes, latency: encodeLatency(this.#latency), latencySumUs: this.#latencySumUs }
   }
 }

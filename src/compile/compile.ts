@@ -27,16 +27,21 @@ export interface Snapshot {
  */
 export class CompileScope {
   readonly use: BackendUse = { endpointKeys: new Set(), healthCheckKeys: new Set(), budgetKeys: new Set(), poolKeys: new Set() }
-  readonly #backends = new Map<BackendModel, CompiledBackend>()
+  readonly #backends = new Map<BackendModel | string, CompiledBackend>()
 
   constructor(readonly rt: CompileRuntime) {}
 
-  /** backend compiles a backend of the model once. */
+  /**
+   * backend compiles a backend of the model once. backendRefs to the same Service port share
+   * one compiled backend (one pool and picker, like an nginx upstream block), unless they carry
+   * backendRef filters of their own.
+   */
   backend(b: BackendModel, match: RouteMatch): CompiledBackend {
-    let compiled = this.#backends.get(b)
+    const key = b.filters && b.filters.length > 0 ? b : b.key
+    let compiled = this.#backends.get(key)
     if (!compiled) {
       compiled = compileBackend(b, this.rt, this.use, createFilters(b.filters ?? [], match, this))
-      this.#backends.set(b, compiled)
+      this.#backends.set(key, compiled)
     }
     return compiled
   }
