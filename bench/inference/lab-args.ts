@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { LAB_POLICIES, type LabPolicy } from './lab-policies.ts'
+import { TIER_B_TARGETS, TIER_B_WORKLOADS, type TierBTarget } from './tier-b-targets.ts'
 import { WORKLOADS } from './workloads.ts'
 
 /** Tier names the benchmark tier: a = policy lab in virtual time; b = end to end (integration). */
@@ -14,14 +15,25 @@ export interface InferenceBenchOptions {
   readonly policies: readonly LabPolicy[]
   readonly outDir: string
   readonly help: boolean
+  /** Tier b: the proxies to compare. */
+  readonly targets: readonly TierBTarget[]
+  /** Tier b: servers per workload instead of the workload's own count. */
+  readonly servers?: number
+  /** Tier b: pin the proxy to CPU 0 and the simulators to CPU 1 (taskset). */
+  readonly pin: boolean
 }
 
 /** INFERENCE_USAGE is the --help text. */
 export const INFERENCE_USAGE = `usage: bun run bench:inference [options]
   --tier a|b          a: policy lab in virtual time (default); b: end to end through Weir
   --workload W[,W]    ${Object.keys(WORKLOADS).join(', ')} (default: all)
-  --seeds N           seeds per point; medians and min–max are reported (default 3; --quick: 1)
-  --policies P[,P]    ${LAB_POLICIES.join(', ')} (default: all)
+                      tier b: ${TIER_B_WORKLOADS.join(', ')} (default: all three)
+  --seeds N           seeds per point; medians and min–max are reported
+                      (default 3; --quick and tier b: 1)
+  --policies P[,P]    tier a: ${LAB_POLICIES.join(', ')} (default: all)
+  --targets T[,T]     tier b: ${TIER_B_TARGETS.join(', ')} (default: all)
+  --servers N         tier b: simulated servers per workload (default: the workload's, 4)
+  --pin               tier b: taskset the proxy to CPU 0 and the simulators to CPU 1
   --quick             small workloads, one seed: a smoke run of a few seconds
   --out DIR           where result files go (default bench/results)`
 
@@ -38,6 +50,9 @@ export function parseInferenceArgs(
       seeds: { type: 'string' },
       policies: { type: 'string' },
       quick: { type: 'boolean' },
+      targets: { type: 'string' },
+      servers: { type: 'string' },
+      pin: { type: 'boolean' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -46,15 +61,24 @@ export function parseInferenceArgs(
   })
   const tier = values.tier ?? 'a'
   if (tier !== 'a' && tier !== 'b') throw new Error(`--tier wants a or b, got "${tier}"`)
-  const workloads =
-    values.workload?.split(',').map((w) => w.trim().toLowerCase()) ?? Object.keys(WORKLOADS)
-  const unknown = workloads.filter((w) => !(w in WORKLOADS))
-  if (unknown.length > 0) throw new Error(`unknown workload(s): ${unknown.join(', ')}`)
+  const workloads = values.workload?.split(',').map((w) => w.trim().toLowerCase()) ??
+    (tier === 'b' ? [...TIER_B_WORKLOADS] : Object.keys(WORKLOADS))
+  const known: readonly string[] = tier === 'b' ? TIER_B_WORKLOADS : Object.keys(WORKLOADS)
+  const unknown = workloads.filter((w) => !known.includes(w))
+  if (unknown.length > 0) {
+    throw new Error(`unknown workload(s) for tier ${tier}: ${unknown.join(', ')}`)
+  }
+  const targets = values.targets?.split(',').map((t) => t.trim()) ?? [...TIER_B_TARGETS]
+  const badTargets = targets.filter((t) => !(TIER_B_TARGETS as readonly string[]).includes(t))
+  if (badTargets.length > 0) throw new Error(`unknown target(s): ${badTargets.join(', ')}`)
+  const servers = values.servers === undefined ? undefined : Number(values.servers)
+  if (servers !== undefined && (!Number.isInteger(servers) || servers < 1 || servers > 8))
+    throw new Error(`--servers wants 1 to 8 (a pool's targetPorts), got "${values.servers}"`)
   const policies = values.policies?.split(',').map((p) => p.trim()) ?? [...LAB_POLICIES]
   const badPolicies = policies.filter((p) => !(LAB_POLICIES as readonly string[]).includes(p))
   if (badPolicies.length > 0) throw new Error(`unknown policy(ies): ${badPolicies.join(', ')}`)
   const quick = values.quick ?? false
-  const seeds = values.seeds === undefined ? (quick ? 1 : 3) : Number(values.seeds)
+  const seeds = values.seeds === undefined ? (quick || tier === 'b' ? 1 : 3) : Number(values.seeds)
   if (!Number.isInteger(seeds) || seeds < 1)
     throw new Error(`--seeds wants a positive integer, got "${values.seeds}"`)
   return {
@@ -65,5 +89,8 @@ export function parseInferenceArgs(
     policies: policies as LabPolicy[],
     outDir: values.out ?? defaultOutDir,
     help: values.help ?? false,
+    targets: targets as TierBTarget[],
+    ...(servers === undefined ? {} : { servers }),
+    pin: values.pin ?? false,
   }
 }

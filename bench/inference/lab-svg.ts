@@ -2,27 +2,36 @@ import { niceStep, shortNumber } from '../svg-chart.ts'
 import type { PointResult } from './lab-aggregate.ts'
 import type { WorkloadResult } from './tier-a.ts'
 
-const COLORS: Readonly<Record<string, string>> = {
+/** COLORS by lab policy and by Tier B target (Weir's pickers share the lab's hues). */
+export const COLORS: Readonly<Record<string, string>> = {
   'round-robin': '#4e79a7',
   random: '#9c9c9c',
   'least-request': '#76b7b2',
   'prefix-cache': '#f28e2b',
   oracle: '#59a14f',
+  'weir-round-robin': '#4e79a7',
+  'weir-random': '#9c9c9c',
+  'weir-least-request': '#76b7b2',
+  'weir-prefix-cache': '#f28e2b',
+  'nginx-round-robin': '#e15759',
+  'nginx-least-conn': '#b07aa1',
 }
 const WIDTH = 960
-const PANEL = 280
+/** PANEL is the height of one chart panel, px. */
+export const PANEL = 280
 const M = { left: 64, right: 16, top: 40, bottom: 48 }
 /** TICKS: 4 gridlines per panel keep labels readable at 280 px. */
 const TICKS = 4
 /** MIN_LABEL_BAR_PX: narrower bars get no value label (it would overlap its neighbours). */
 const MIN_LABEL_BAR_PX = 22
 
-function esc(text: string): string {
+/** esc escapes text for SVG. */
+export function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
 /** One grouped-bar panel: a group per label, a bar per policy, linear axis from 0. */
-function bars(
+export function bars(
   top: number,
   title: string,
   groups: readonly { label: string; values: Record<string, number> }[],
@@ -77,7 +86,8 @@ function bars(
   return out.join('\n')
 }
 
-const percent = (v: number): string => `${Math.round(v * 100)}%`
+/** percent formats a 0–1 share. */
+export const percent = (v: number): string => `${Math.round(v * 100)}%`
 
 function valuesAt(
   points: readonly PointResult[],
@@ -137,12 +147,21 @@ export function labSvg(workloads: readonly WorkloadResult[], title: string): str
         ]
       : []),
   ]
+  return svgDocument(panels, policies, title)
+}
+
+/** svgDocument stacks panels and a legend (one entry per policy) into one SVG file. */
+export function svgDocument(
+  panels: readonly string[],
+  policies: readonly string[],
+  title: string
+): string {
   const height = PANEL * panels.length + 40
   const legend = policies
     .map(
       (p, i) =>
-        `<rect x="${M.left + i * 150}" y="${height - 28}" width="12" height="12" ` +
-        `fill="${COLORS[p] ?? '#333'}"/><text x="${M.left + i * 150 + 16}" y="${height - 18}" ` +
+        `<rect x="${M.left + i * 145}" y="${height - 28}" width="12" height="12" ` +
+        `fill="${COLORS[p] ?? '#333'}"/><text x="${M.left + i * 145 + 16}" y="${height - 18}" ` +
         `font-size="12">${esc(p)}</text>`
     )
     .join('\n')

@@ -1,32 +1,51 @@
 /**
  * `bun run bench:inference`: routing-policy benchmarks for the inference balancer.
- * Tier a (default) is the discrete-event policy lab; tier b (end to end through Weir and nginx)
- * registers itself in TIER_RUNNERS once the balancer is wired into the proxy.
+ * Tier a (default) is the discrete-event policy lab; tier b runs end to end through Weir and
+ * nginx with real sockets and processes.
  */
 import { join } from 'node:path'
+import { signalAllChildrenSync, stopAllChildren } from '../child-processes.ts'
 import {
   type InferenceBenchOptions,
   INFERENCE_USAGE,
   parseInferenceArgs,
   type Tier,
 } from './lab-args.ts'
+import type { TargetCheck } from './lab-targets.ts'
 import { runTierAReport } from './tier-a-report.ts'
+import { runTierBReport } from './tier-b-report.ts'
 
 const repoRoot = join(import.meta.dir, '..', '..')
 
 /** TierRunner runs one tier and returns the files it wrote. */
 type TierRunner = (o: InferenceBenchOptions, log: (line: string) => void) => Promise<string[]>
 
-/** TIER_RUNNERS: add 'b' here (end-to-end runner) after integration. */
+function logTargets(targets: readonly TargetCheck[], log: (line: string) => void): void {
+  for (const t of targets) {
+    const met = t.met === null ? 'n/a ' : t.met ? 'MET ' : 'MISS'
+    log(`${met}  ${t.workload} ${t.target}: ${t.value}`)
+  }
+}
+
+/** TIER_RUNNERS maps a tier to its runner. */
 const TIER_RUNNERS: Partial<Record<Tier, TierRunner>> = {
   a: async (o, log) => {
     const { report, files } = runTierAReport(o, repoRoot, log)
-    for (const t of report.targets)
-      log(
-        `${t.met === null ? 'n/a' : t.met ? 'MET ' : 'MISS'}  ${t.workload} ${t.target}: ${t.value}`
-      )
+    logTargets(report.targets, log)
     return files
   },
+  b: async (o, log) => {
+    const { report, files } = await runTierBReport(o, repoRoot, log)
+    logTargets(report.targets, log)
+    for (const f of report.failures) log(`FAILED ${f.workload} ${f.load} ${f.target}`)
+    return files
+  },
+}
+
+// Tier b starts simulators, Weir and nginx: stop them whatever ends this process.
+process.on('exit', signalAllChildrenSync)
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => void stopAllChildren().then(() => process.exit(130)))
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -17,10 +17,36 @@ const FULL = {
   questionTokens: 100,
   answerTokens: 100,
   servers: 8,
+  /** A user reads the answer and types for 5 s on average (exponential). */
+  thinkMeanMs: 5000,
+  profile: 'qwen32b-h100-tp2',
+  rates: [5, 20] as readonly number[],
 }
-const QUICK = { ...FULL, users: 16, rounds: 4, servers: 4 }
-/** THINK_MEAN_MS: a user reads the answer and types for 5 s on average (exponential). */
-const THINK_MEAN_MS = 5000
+const QUICK = { ...FULL, users: 16, rounds: 4, servers: 4, rates: [4] }
+/**
+ * Tier B: the same token lengths on 4 small-fast servers, 48 users × 5 rounds and 0.5 s think
+ * time, so a point lasts ~15 s of wall clock instead of minutes.
+ */
+const TIER_B = {
+  ...FULL,
+  users: 48,
+  rounds: 5,
+  servers: 4,
+  thinkMeanMs: 500,
+  profile: 'small-fast',
+  rates: [8],
+}
+const TIER_B_QUICK = {
+  ...TIER_B,
+  users: 8,
+  rounds: 3,
+  systemTokens: 256,
+  contextTokens: 256,
+  questionTokens: 32,
+  answerTokens: 16,
+  thinkMeanMs: 200,
+  rates: [4],
+}
 /** The KV per server holds a third of all users' final histories, as W2 holds a third of its prefixes. */
 const WORKING_SET_SHARE_PER_SERVER = 1 / 3
 
@@ -31,7 +57,7 @@ const WORKING_SET_SHARE_PER_SERVER = 1 / 3
  * where their history is cached — without any session id.
  */
 export function multiTurnWorkload(p: WorkloadParams): LabWorkload {
-  const s = p.quick ? QUICK : FULL
+  const s = p.tier === 'b' ? (p.quick ? TIER_B_QUICK : TIER_B) : p.quick ? QUICK : FULL
   const random = seededRandom(p.seed * 7919 + 3)
   const system = promptText(random, s.systemTokens)
   const requests: LabRequest[] = []
@@ -53,14 +79,14 @@ export function multiTurnWorkload(p: WorkloadParams): LabWorkload {
         priority: 0,
         ...(r === 0 || !previous
           ? { arrivalAtUnitRate: start }
-          : { after: { afterId: previous.id, thinkMs: exponentialSample(random, THINK_MEAN_MS) } }),
+          : { after: { afterId: previous.id, thinkMs: exponentialSample(random, s.thinkMeanMs) } }),
         group: u,
       })
       // The recorded answer (not the server's made-up tokens) is what the client sends back.
       history = `${prompt}assistant\n${promptText(random, s.answerTokens)}\n`
     }
   }
-  const profile = profileByName('qwen32b-h100-tp2')
+  const profile = profileByName(s.profile)
   const finalTokens = s.contextTokens + s.rounds * (s.questionTokens + s.answerTokens)
   const workingSet = s.systemTokens + s.users * finalTokens
   let promptSum = 0
@@ -83,7 +109,7 @@ export function multiTurnWorkload(p: WorkloadParams): LabWorkload {
     loras: [],
     idealHitRate: reusable / promptSum,
     // Sessions started per second: 256 users start over ~51 s at 5/s, ~13 s at 20/s.
-    rates: p.quick ? [4] : [5, 20],
+    rates: s.rates,
     saturationConcurrency: 0,
   }
 }

@@ -14,6 +14,10 @@ interface SharedPrefixShape {
   servers: number
   /** KV per server as a share of all system prompts together. */
   kvShare: number
+  profile: string
+  rates: readonly number[]
+  /** Closed-loop concurrency of the saturation point. */
+  saturation: number
 }
 
 /**
@@ -29,6 +33,9 @@ const FULL: SharedPrefixShape = {
   outputTokens: 256,
   servers: 8,
   kvShare: 1 / 3,
+  profile: 'qwen32b-h100-tp2',
+  rates: [10, 20, 30, 40, 50, 60, 70, 80, 100, 120, 140],
+  saturation: 8 * 64,
 }
 /**
  * The --quick shape: 128 requests on 4 servers. With 4 servers a third of the prefix set would
@@ -42,6 +49,43 @@ const QUICK: SharedPrefixShape = {
   outputTokens: 64,
   servers: 4,
   kvShare: 1 / 2,
+  profile: 'qwen32b-h100-tp2',
+  rates: [10, 40],
+  saturation: 4 * 64,
+}
+/**
+ * Tier B keeps GSP's token lengths but not its ÷8 variant: with 256-token prompts four small-fast
+ * servers only saturate near 200 req/s, more than 2 cores can stream through a proxy. At 2048 +
+ * 128 tokens prefill is the bottleneck (round-robin saturates near 27 req/s in the lab) and 128
+ * output tokens keep each run short; 32 × 12 requests last ~15 s at the knee.
+ */
+const TIER_B: SharedPrefixShape = {
+  groups: 32,
+  perGroup: 12,
+  systemTokens: 2048,
+  questionTokens: 128,
+  outputTokens: 128,
+  servers: 4,
+  kvShare: 1 / 3,
+  profile: 'small-fast',
+  rates: [20, 30],
+  saturation: 96,
+}
+/** The Tier B smoke shape: a few seconds per point. */
+const TIER_B_QUICK: SharedPrefixShape = {
+  ...TIER_B,
+  groups: 8,
+  perGroup: 6,
+  systemTokens: 512,
+  questionTokens: 32,
+  outputTokens: 16,
+  rates: [20],
+  saturation: 16,
+}
+
+function shapeOf(p: WorkloadParams): SharedPrefixShape {
+  if (p.tier === 'b') return p.quick ? TIER_B_QUICK : TIER_B
+  return p.quick ? QUICK : FULL
 }
 
 /** PRIORITY_MIX is W6's objective mix: 30% sheddable (−1), 10% critical (10), the rest none (0). */
@@ -52,7 +96,7 @@ const PRIORITY_MIX = [
 ]
 
 function build(p: WorkloadParams, id: string, title: string, priorities: boolean): LabWorkload {
-  const shape = p.quick ? QUICK : FULL
+  const shape = shapeOf(p)
   const random = seededRandom(p.seed * 7919 + 2)
   const systems = Array.from({ length: shape.groups }, () => promptText(random, shape.systemTokens))
   const order: number[] = []
@@ -77,7 +121,7 @@ function build(p: WorkloadParams, id: string, title: string, priorities: boolean
       group,
     }
   })
-  const profile = profileByName('qwen32b-h100-tp2')
+  const profile = profileByName(shape.profile)
   const prefixSetTokens = shape.groups * shape.systemTokens
   const prompt = shape.systemTokens + shape.questionTokens
   return {
@@ -91,8 +135,8 @@ function build(p: WorkloadParams, id: string, title: string, priorities: boolean
     loras: [],
     // Every visit of a group after its first could reuse the system prompt.
     idealHitRate: (shape.systemTokens / prompt) * (1 - 1 / shape.perGroup),
-    rates: p.quick ? [10, 40] : [10, 20, 30, 40, 50, 60, 70, 80, 100, 120, 140],
-    saturationConcurrency: shape.servers * profile.maxNumSeqs,
+    rates: shape.rates,
+    saturationConcurrency: shape.saturation,
   }
 }
 

@@ -47,4 +47,9 @@ export interface WorkloadParams {
   readonly seed: number
   /** Fewer requests for a smoke run that finishes in seconds. */
   readonly quick: boolean
+  /**
+   * 'b': the end-to-end shape (real sockets, wall clock, 2 cores): fewer requests on the
+   * small-fast profile, sized so the simulated servers, not the CPUs, saturate. Default 'a'.
+   */
+  readonly tier?: 'a' | 'b'
 }

@@ -1,0 +1,62 @@
+import { shortNumber } from '../svg-chart.ts'
+import { loadLabel } from './lab-aggregate.ts'
+import { bars, PANEL, percent, svgDocument } from './lab-svg.ts'
+import type { TierBCell, TierBRun } from './tier-b-summary.ts'
+
+type Group = { label: string; values: Record<string, number> }
+
+function groups(
+  cells: readonly TierBCell[],
+  pick: (c: TierBCell) => boolean,
+  label: (c: TierBCell) => string,
+  metric: (r: TierBRun) => number
+): Group[] {
+  const out = new Map<string, Record<string, number>>()
+  for (const c of cells.filter(pick)) {
+    const values = out.get(label(c)) ?? {}
+    values[c.target] = metric(c.median)
+    out.set(label(c), values)
+  }
+  return [...out].map(([l, values]) => ({ label: l, values }))
+}
+
+/**
+ * tierBSvg draws Tier B's headline views in the lab's style: hit rate per workload at its
+ * highest open-loop rate, output tok/s at saturation, and TTFT p99 at every point.
+ */
+export function tierBSvg(cells: readonly TierBCell[], title: string): string {
+  const targets = [...new Set(cells.map((c) => c.target))]
+  const lastRate = new Map<string, number>()
+  for (const c of cells) {
+    if (c.load.kind === 'rate') {
+      lastRate.set(c.workload, Math.max(lastRate.get(c.workload) ?? 0, c.load.rps))
+    }
+  }
+  const upper = (c: TierBCell) => c.workload.toUpperCase()
+  const hit = groups(
+    cells,
+    (c) => c.load.kind === 'rate' && c.load.rps === lastRate.get(c.workload),
+    (c) => `${upper(c)} ${loadLabel(c.load)}`,
+    (r) => r.hitRate
+  )
+  const sat = groups(
+    cells,
+    (c) => c.load.kind === 'concurrency',
+    (c) => `${upper(c)} ${loadLabel(c.load)}`,
+    (r) => r.outputTokPerS
+  )
+  const ttft = groups(
+    cells,
+    () => true,
+    (c) => `${upper(c)} ${loadLabel(c.load)}`,
+    (r) => r.ttftP99
+  )
+  const panels: string[] = []
+  const add = (title: string, g: Group[], format: (v: number) => string, max?: number) => {
+    if (g.length) panels.push(bars(PANEL * panels.length, title, g, targets, format, max))
+  }
+  add('Prompt-token cache hit rate (highest open-loop rate)', hit, percent, 1)
+  add('Output tokens/s at saturation (closed loop, cN = N in flight)', sat, shortNumber)
+  add('TTFT p99, ms (lower is better)', ttft, shortNumber)
+  return svgDocument(panels, targets, title)
+}
