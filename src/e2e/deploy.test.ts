@@ -6,6 +6,8 @@ import { join, relative } from 'node:path'
 import { knownSpellings, lookupKind } from '../resources/kinds.ts'
 import { freePort, gatewayYaml, serviceYaml, tempConfig, waitFor } from '../testing/harness.ts'
 import { startUpstream } from '../testing/upstream.ts'
+import { dockerInstructions, parseUnit } from '../testing/deploy-files.ts'
+import { startNotifyReader } from '../testing/notify-reader.ts'
 import pkg from '../../package.json' with { type: 'json' }
 
 // Weir the way operators run it: the single-file binary that `bun run build` makes, started from
@@ -92,76 +94,6 @@ describe('the binary', () => {
 })
 
 /** Notification is one datagram: its fields, and CLOCK_MONOTONIC at arrival in microseconds. */
-interface Notification {
-  readonly fields: Record<string, string>
-  readonly atMicros: number
-}
-
-/** NotifyReader is a unix datagram socket, served by python3, standing in for systemd. */
-interface NotifyReader {
-  readonly address: string
-  readonly messages: Notification[]
-  /** next waits for the first message after the previous match that satisfies `match`. */
-  next(match: (fields: Record<string, string>) => boolean, what: string): Promise<Notification>
-  stop(): void
-}
-
-const READER = `
-import json, socket, sys, time
-address = sys.argv[1]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind('\\0' + address[1:] if address.startswith('@') else address)
-print('bound', flush=True)
-while True:
-    data = s.recv(65536)
-    print(json.dumps({'at': time.monotonic_ns() // 1000, 'message': data.decode()}), flush=True)
-`
-
-async function startNotifyReader(address: string): Promise<NotifyReader> {
-  const proc = Bun.spawn(['python3', '-c', READER, address], { stdout: 'pipe', stderr: 'inherit' })
-  const messages: NotifyReader['messages'] = []
-  let bound = false
-  void (async () => {
-    let buffered = ''
-    for await (const chunk of proc.stdout.pipeThrough(new TextDecoderStream())) {
-      buffered += chunk
-      let nl: number
-      while ((nl = buffered.indexOf('\n')) !== -1) {
-        const line = buffered.slice(0, nl)
-        buffered = buffered.slice(nl + 1)
-        if (line === 'bound') {
-          bound = true
-          continue
-        }
-        const { at, message } = JSON.parse(line) as { at: number; message: string }
-        const assignments = message.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])
-        const fields = Object.fromEntries(assignments) as Record<string, string>
-        messages.push({ fields, atMicros: at })
-      }
-    }
-  })()
-  await waitFor(() => bound, 5_000, 'the NOTIFY_SOCKET reader')
-  let cursor = 0
-  return {
-    address,
-    messages,
-    async next(match, what) {
-      let found = -1
-      await waitFor(
-        () => {
-          found = messages.findIndex((m, i) => i >= cursor && match(m.fields))
-          return found !== -1
-        },
-        5_000,
-        what
-      )
-      cursor = found + 1
-      return messages[found] as Notification
-    },
-    stop: () => proc.kill(),
-  }
-}
-
 function route(name: string): string {
   return `apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
@@ -269,27 +201,6 @@ describe('the binary under systemd (Type=notify)', () => {
   })
 })
 
-/** parseUnit reads a systemd unit file into section → key → values (keys may repeat). */
-function parseUnit(text: string): Map<string, Map<string, string[]>> {
-  const sections = new Map<string, Map<string, string[]>>()
-  let current: Map<string, string[]> | undefined
-  for (const raw of text.split('\n')) {
-    const line = raw.trim()
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue
-    const section = /^\[(.+)\]$/.exec(line)
-    if (section) {
-      current = new Map()
-      sections.set(section[1] as string, current)
-      continue
-    }
-    const eq = line.indexOf('=')
-    if (!current || eq === -1) throw new Error(`not a unit file line: ${raw}`)
-    const key = line.slice(0, eq)
-    current.set(key, [...(current.get(key) ?? []), line.slice(eq + 1)])
-  }
-  return sections
-}
-
 describe('deploy/systemd/weir.service', () => {
   const unitPath = join(repo, 'deploy', 'systemd', 'weir.service')
   const unitText = readFileSync(unitPath, 'utf8')
@@ -352,28 +263,6 @@ describe('deploy/systemd/weir.service', () => {
     await dir.cleanup()
   })
 })
-
-/** Instruction is one Dockerfile instruction, continuation lines joined. */
-interface Instruction {
-  readonly op: string
-  readonly args: string
-}
-
-function dockerInstructions(text: string): Instruction[] {
-  const joined = text
-    .split('\n')
-    .filter((l) => !l.trimStart().startsWith('#'))
-    .join('\n')
-    .replace(/\\\n/g, ' ')
-  return joined
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '')
-    .map((l) => {
-      const space = l.indexOf(' ')
-      return { op: l.slice(0, space).toUpperCase(), args: l.slice(space + 1).trim() }
-    })
-}
 
 describe('Dockerfile', () => {
   const instructions = dockerInstructions(readFileSync(join(repo, 'Dockerfile'), 'utf8'))

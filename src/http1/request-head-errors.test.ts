@@ -1,25 +1,6 @@
 import { describe, expect, test } from 'bun:test'
-import { MAX_REQUEST_LINE, parseRequestHead } from './request-head.ts'
-import type { RequestHead, RequestHeadParse } from './request-head.ts'
-
-function bytes(wire: string): Uint8Array {
-  return Buffer.from(wire, 'latin1')
-}
-
-function parse(wire: string, maxHeadBytes = 65536): RequestHeadParse {
-  const buf = bytes(wire)
-  return parseRequestHead(buf, 0, buf.length, maxHeadBytes)
-}
-
-function head(wire: string): RequestHead {
-  const result = parse(wire)
-  if (result.kind !== 'complete')
-    throw new Error(`expected a complete head, got ${JSON.stringify(result)}`)
-  expect(result.length).toBe(wire.length)
-  return result.head
-}
-
-const get = (fields: string, line = 'GET / HTTP/1.1') => `${line}\r\n${fields}\r\n`
+import { parseRequestHead, type RequestHeadParse } from './request-head.ts'
+import { parse } from '../testing/request-head-wire.ts'
 
 describe('parseRequestHead rejects', () => {
   test.each<[string, string, number, string]>([
