@@ -14,3 +14,13 @@ const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: Latin1Slice }
 export function decodeLatin1(buf: Uint8Array, start: number, end: number): string {
   return latin1Slice.call(buf, start, end)
 }
+
+/**
+ * octetString turns text from the configuration (a header value typed in a YAML file) into the
+ * string of its UTF-8 octets, the form Weir holds wire bytes in: what nginx sends for a value
+ * in its config. ASCII, the usual case, comes back as it is.
+ */
+export function octetString(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[^\x00-\x7f]/.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text
+}

@@ -22,6 +22,21 @@ describe('parseRequestHead accepts', () => {
       },
     ],
     [
+      'an HTTP/1.2 request, served as 1.1 (RFC 9110 §2.5): it needs a Host and keeps the connection',
+      'GET / HTTP/1.2\r\nHost: a\r\n\r\n',
+      { minorVersion: 1, host: 'a', connectionClose: false },
+    ],
+    [
+      'an h2c upgrade, which is dropped so the request is plain HTTP/1.1',
+      get('Host: a\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n'),
+      { upgrade: '' },
+    ],
+    [
+      'a websocket upgrade offered with h2c, which keeps websocket only',
+      get('Host: a\r\nConnection: upgrade\r\nUpgrade: h2c, websocket\r\n'),
+      { upgrade: 'websocket' },
+    ],
+    [
       'an HTTP/1.0 request without Host, which closes by default',
       'GET /x HTTP/1.0\r\n\r\n',
       { minorVersion: 0, host: '', headers: [], connectionClose: true },

@@ -1,6 +1,7 @@
 import { CR, LF, SP, TARGET, TCHAR } from './char-class.ts'
 import { FieldLines, SCAN_INCOMPLETE } from './field-lines.ts'
 import { matchHttpVersion, VERSION_INCOMPLETE, VERSION_INVALID } from './http-version.ts'
+import { withoutH2c } from './upgrade-protocols.ts'
 import { decodeLatin1 } from './latin1.ts'
 import { MessageFields } from './message-fields.ts'
 import { internMethod } from './method-name.ts'
@@ -122,9 +123,10 @@ export function parseRequestHead(
   if (p + 1 >= lineLimit) return requestLineCut(lineStart, lineLimit, end, limit)
   if (buf[p + 1] !== LF) return fail(400, 'bare cr in request line')
   // The syntax is checked first so that 'HTTP/1.1 ' or 'HTTP/1.1x' stay 400 and only a
-  // well-formed but unsupported version such as 'HTTP/2.0' or 'HTTP/1.2' earns 505.
-  if (version !== 10 && version !== 11) return fail(505, 'unsupported http version')
-  const minorVersion = version === 11 ? 1 : 0
+  // well-formed but unsupported major version such as 'HTTP/2.0' or 'HTTP/0.9' earns 505. A higher
+  // minor version of 1 ('HTTP/1.2') is served as 1.1, the highest Weir speaks (RFC 9110 §2.5).
+  if (version < 10 || version > 19) return fail(505, 'unsupported http version')
+  const minorVersion = version === 10 ? 0 : 1
   p += 2
 
   const method = internMethod(buf, lineStart, methodEnd)
@@ -182,7 +184,8 @@ export function parseRequestHead(
     connectionClose: connection.close || (minorVersion === 0 && !connection.keepAlive),
     connectionTokens: connection.tokens ?? NO_TOKENS,
     // RFC 9110 §7.8: Upgrade only counts when Connection lists it, and never in HTTP/1.0.
-    upgrade: minorVersion === 1 && connection.upgrade ? fields.upgrade : '',
+    // An h2c upgrade is never passed on (see withoutH2c).
+    upgrade: minorVersion === 1 && connection.upgrade ? withoutH2c(fields.upgrade) : '',
     // RFC 9110 §10.1.1: a 100-continue expectation in an HTTP/1.0 request must be ignored.
     expectContinue: minorVersion === 1 && fields.expectContinue,
   }

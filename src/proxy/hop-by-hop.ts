@@ -9,6 +9,8 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'te',
   'transfer-encoding',
   'upgrade',
+  // Only meaningful with an h2c upgrade, which Weir never passes on (http1/upgrade-protocols.ts).
+  'http2-settings',
 ])
 
 /** isHopByHop tells whether a lower-cased header name is connection-specific for this message. */
