@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import { Metrics } from './admin/metrics.ts'
 import { compile, type Snapshot } from './compile/compile.ts'
 import type { Exchange } from './listeners/exchange.ts'
+import type { ClientTimeouts } from './listeners/client-timeouts.ts'
 import { ListenerManager } from './listeners/manager.ts'
 import type { GatewayControl, StatusDocument } from './gateway-control.ts'
 import { createAccessLog, type AccessLog } from './log.ts'
@@ -23,6 +24,8 @@ export interface GatewayOptions {
   readonly drainTimeoutMs: number
   /** Share listening sockets with other worker processes (`--workers`). */
   readonly reusePort?: boolean
+  /** How long clients may keep a connection waiting (defaults: nginx's). */
+  readonly clientTimeouts?: ClientTimeouts
 }
 
 /** ReloadOutcome says what a reload did. */
@@ -59,7 +62,7 @@ export class Gateway implements GatewayControl {
     this.#options = options
     this.#log = options.logger
     this.#accessLog = options.accessLog ? createAccessLog(options.logger) : undefined
-    this.#manager = new ListenerManager((ex) => this.#observe(ex), options.drainTimeoutMs, options.reusePort ?? false)
+    this.#manager = new ListenerManager((ex) => this.#observe(ex), options.drainTimeoutMs, options.reusePort ?? false, options.clientTimeouts)
   }
 
   /** generation counts applied configurations; 0 until the first one is applied. */

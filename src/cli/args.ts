@@ -1,3 +1,5 @@
+import { DEFAULT_CLIENT_TIMEOUTS, type ClientTimeouts } from '../listeners/client-timeouts.ts'
+
 /** CliOptions are the parsed command line (see ../shared/spec/interface.md and README). */
 export interface CliOptions {
   readonly command: 'serve' | 'check' | 'version' | 'help'
@@ -14,6 +16,7 @@ export interface CliOptions {
   readonly errorsOnly: boolean
   /** Worker processes sharing the listening sockets (1: serve in this process). */
   readonly workers: number
+  readonly clientTimeouts: ClientTimeouts
 }
 
 /** CliError is a command line Weir cannot run; main prints it with the usage. */
@@ -39,7 +42,11 @@ flags:
   --access-log on|off      one JSON line per request on stdout; default on
   --drain-timeout SECONDS  how long stopping waits for in-flight requests; default 30
   --workers N|auto         worker processes sharing the listeners (reusePort); auto = one per
-                           core; default 1`
+                           core; default 1
+  --client-header-timeout SECONDS  a request head must arrive within this (else 408); default 60
+  --client-body-timeout SECONDS    longest pause inside a request body (else 408); default 60
+  --keepalive-timeout SECONDS      idle time before a kept-alive connection is closed; default 75
+  --send-timeout SECONDS           longest a client may leave a response unread; default 60`
 
 /** parseArgs reads argv (without the runtime and script) into options. */
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -56,6 +63,13 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let json = false
   let errorsOnly = false
   let workers = 1
+  const timeouts: { -readonly [K in keyof ClientTimeouts]: number } = { ...DEFAULT_CLIENT_TIMEOUTS }
+  const timeoutFlags: Record<string, keyof ClientTimeouts> = {
+    '--client-header-timeout': 'headerMs',
+    '--client-body-timeout': 'bodyMs',
+    '--keepalive-timeout': 'keepAliveMs',
+    '--send-timeout': 'sendMs',
+  }
   while (args.length > 0) {
     const arg = args.shift() as string
     const eq = arg.indexOf('=')
@@ -98,6 +112,15 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--workers':
         workers = parseWorkers(value())
         break
+      case '--client-header-timeout':
+      case '--client-body-timeout':
+      case '--keepalive-timeout':
+      case '--send-timeout': {
+        const seconds = Number(value())
+        if (!Number.isFinite(seconds) || seconds <= 0) throw new CliError(`${flag} must be a number of seconds above 0`)
+        timeouts[timeoutFlags[flag] as keyof ClientTimeouts] = Math.round(seconds * 1000)
+        break
+      }
       case '--json':
         json = true
         break
@@ -119,7 +142,20 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if ((command === 'serve' || command === 'check') && configDir === undefined) {
     throw new CliError('--config DIR is required')
   }
-  return { command, configDir, admin, bindAddress, controllerName, logLevel, accessLog, drainTimeoutMs, json, errorsOnly, workers }
+  return {
+    command,
+    configDir,
+    admin,
+    bindAddress,
+    controllerName,
+    logLevel,
+    accessLog,
+    drainTimeoutMs,
+    json,
+    errorsOnly,
+    workers,
+    clientTimeouts: timeouts,
+  }
 }
 
 /** MAX_WORKERS bounds --workers: more processes than this is a typo, not a plan. */

@@ -47,6 +47,7 @@ function gatewayFor(options: CliOptions, logger: Logger, reusePort: boolean): Ga
     accessLog: options.accessLog,
     drainTimeoutMs: options.drainTimeoutMs,
     reusePort,
+    clientTimeouts: options.clientTimeouts,
   })
 }
 

@@ -1,4 +1,5 @@
 import type { Filter, FilterFactory } from './filter.ts'
+import { octetString } from '../http1/latin1.ts'
 import { addHeader, removeHeader, setHeader } from './header-list.ts'
 
 /** HeaderEdits is a parsed HTTPHeaderFilter with lower-cased names. */
@@ -10,7 +11,7 @@ export interface HeaderEdits {
 
 function parseEdits(raw: Record<string, any> | undefined): HeaderEdits {
   const pairs = (list: { name: string; value: string }[] | undefined) =>
-    (list ?? []).map((h) => [h.name.toLowerCase(), h.value] as const)
+    (list ?? []).map((h) => [h.name.toLowerCase(), octetString(h.value)] as const)
   return {
     set: pairs(raw?.set),
     add: pairs(raw?.add),

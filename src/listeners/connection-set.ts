@@ -26,6 +26,10 @@ export class ConnectionSet<C extends Closable> {
     }
   }
 
+  values(): IterableIterator<C> {
+    return this.#open.values()
+  }
+
   get size(): number {
     return this.#open.size
   }

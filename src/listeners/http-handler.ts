@@ -1,3 +1,4 @@
+import type { ClientTimeouts, DeadlineClock } from './client-timeouts.ts'
 import type { Exchange, ExchangeObserver } from './exchange.ts'
 
 /** HttpHandler routes and serves requests; a compiled listener-socket table implements it. */
@@ -19,6 +20,9 @@ export interface ConnectionHost {
   readonly observer: ExchangeObserver
   /** True once the socket is being drained: connections close after their current request. */
   readonly draining: boolean
+  readonly timeouts: ClientTimeouts
+  /** The listener's deadline clock: its `now` is the time deadlines are counted from. */
+  readonly clock: DeadlineClock
   /** connectionClosed lets the host track open connections for draining. */
   connectionClosed(conn: object): void
 }

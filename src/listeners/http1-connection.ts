@@ -11,13 +11,12 @@ import { normaliseHost, splitTarget } from './request-target.ts'
 import type { Transport, TransportEvents } from './transport.ts'
 import { concatBytes } from '../net/concat-bytes.ts'
 import { generatedHeaders } from './generated-headers.ts'
+import { LINGER_MS, type TimedConnection } from './client-timeouts.ts'
 
 /** MAX_HEAD_BYTES bounds a request head (nginx: large_client_header_buffers 4 8k = 32 KiB). */
 const MAX_HEAD_BYTES = 32 * 1024
 /** DISCARD_LIMIT is how much of an unread request body Weir reads and drops to keep a connection. */
 const DISCARD_LIMIT = 1024 * 1024
-/** KEEPALIVE_TIMEOUT_S closes a connection idle between requests (nginx keepalive_timeout 75s). */
-const KEEPALIVE_TIMEOUT_S = 75
 
 const CRLF = '\r\n'
 const CRLF_BYTES = new Uint8Array([0x0d, 0x0a])
@@ -30,13 +29,24 @@ const FRAME_RAW_CHUNKED = 2
 const FRAME_ENCODE_CHUNKED = 3
 const FRAME_UNTIL_CLOSE = 4
 
+// What the connection's deadline waits for (ClientTimeouts says how long each may take).
+const WAIT_NONE = 0
+/** The request head, from its first byte (or from accept): 408 if part of it came. */
+const WAIT_HEAD = 1
+/** The next bytes of a request body. */
+const WAIT_BODY = 2
+/** The next request on a kept-alive connection. */
+const WAIT_IDLE = 3
+/** The client's FIN after Weir ended the connection. */
+const WAIT_LINGER = 4
+
 /**
  * Http1Connection serves one HTTP/1.1 client connection over a Transport: it parses request
  * heads strictly (see src/http1), frames request bodies, hands each request to the host's current
  * handler as an Exchange, and writes the response with keep-alive, pipelining (one request at a
  * time, in order) and backpressure. It is the Downstream of its current exchange.
  */
-export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
+export class Http1Connection implements TransportEvents, Downstream, BodyOwner, TimedConnection {
   readonly #t: Transport
   readonly #host: ConnectionHost
   #input: Uint8Array | undefined
@@ -55,6 +65,10 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
   #inputPaused = false
   #lastHostRaw = ''
   #lastHost = ''
+  #waitingFor = WAIT_HEAD
+  #deadline: number
+  /** When a response write last found the client not reading (0: it reads). */
+  #sendBlockedSince = 0
   /** The upstream side of an upgraded connection; set once a 101 has been sent. */
   #tunnel: TunnelPeer | undefined
   onWritable: (() => void) | undefined = undefined
@@ -63,7 +77,7 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
   constructor(transport: Transport, host: ConnectionHost) {
     this.#t = transport
     this.#host = host
-    transport.setIdleTimeout(KEEPALIVE_TIMEOUT_S)
+    this.#deadline = host.clock.now + host.timeouts.headerMs
   }
 
   /** idle tells whether no request is in progress (the connection may be closed safely). */
@@ -73,10 +87,8 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
 
   /** close ends the connection now if it is idle, else after the current response. */
   close(): void {
-    if (this.idle) {
-      this.#ending = true
-      this.#t.end()
-    } else {
+    if (this.idle) this.#end()
+    else {
       this.#keepAlive = false
     }
   }
@@ -84,6 +96,30 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
   /** destroy drops the connection at once (end of a drain period). */
   destroy(): void {
     this.#t.destroy()
+  }
+
+  checkDeadline(now: number): void {
+    if (this.#closed || this.#tunnel) return
+    if (this.#sendBlockedSince !== 0 && now - this.#sendBlockedSince >= this.#host.timeouts.sendMs) {
+      this.#t.destroy() // the client stopped reading its response
+      return
+    }
+    if (this.#waitingFor === WAIT_NONE || now < this.#deadline) return
+    switch (this.#waitingFor) {
+      case WAIT_HEAD:
+        if (this.#input === undefined) this.#end() // nothing came: nobody to answer
+        else this.#failRequest(408, 'Request Timeout: the request head did not arrive in time\n')
+        return
+      case WAIT_BODY:
+        this.#bodyTimedOut()
+        return
+      case WAIT_IDLE:
+        this.#end()
+        return
+      case WAIT_LINGER:
+        if (this.#sendBlockedSince === 0) this.#t.destroy()
+        return
+    }
   }
 
   // ---- TransportEvents ----
@@ -98,11 +134,21 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
       const body = this.#body
       const rest = body && !body.complete ? body.push(chunk) : chunk
       if (rest && rest.length > 0) this.#hold(rest)
-      // A response sent before its request body was read waits for the body to be dropped.
-      if (this.#responseDone && body?.complete) this.#nextRequest()
+      if (body?.complete) {
+        if (this.#waitingFor === WAIT_BODY) this.#waitingFor = WAIT_NONE
+        // A response sent before its request body was read waits for the body to be dropped.
+        if (this.#responseDone) this.#nextRequest()
+      } else if (this.#waitingFor === WAIT_BODY) {
+        this.#deadline = this.#host.clock.now + this.#host.timeouts.bodyMs
+      }
       return
     }
     const waiting = this.#input !== undefined
+    if (!waiting && this.#waitingFor !== WAIT_HEAD) {
+      // The first byte of a request: its whole head must follow within the header timeout.
+      this.#waitingFor = WAIT_HEAD
+      this.#deadline = this.#host.clock.now + this.#host.timeouts.headerMs
+    }
     this.#input = this.#input ? concatBytes(this.#input, chunk) : chunk
     // A head arriving in small pieces is re-parsed only when a line may have ended (or the size
     // limit is crossed), so a slow client cannot make parsing quadratic.
@@ -111,6 +157,7 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
   }
 
   onDrain(): void {
+    this.#sendBlockedSince = 0
     if (this.#tunnel) {
       this.#tunnel.resume()
       return
@@ -196,11 +243,11 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
     if (!this.#keepAlive) head += `connection: close${CRLF}`
     else if (this.#http10) head += `connection: keep-alive${CRLF}`
     head += CRLF
-    if (!first || firstEnd <= firstStart || noBody) return this.#t.writeHead(head)
+    if (!first || firstEnd <= firstStart || noBody) return this.#wrote(this.#t.writeHead(head))
     if (this.#frame === FRAME_ENCODE_CHUNKED) {
-      return this.#t.writeHead(head) && this.sendBody(first.subarray(firstStart, firstEnd))
+      return this.#wrote(this.#t.writeHead(head)) && this.sendBody(first.subarray(firstStart, firstEnd))
     }
-    return this.#t.writeHead(head, first, firstStart, firstEnd)
+    return this.#wrote(this.#t.writeHead(head, first, firstStart, firstEnd))
   }
 
   sendBody(chunk: Uint8Array): boolean {
@@ -209,15 +256,15 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
       if (chunk.length === 0) return true
       this.#t.write(encodeChunkHeader(chunk.length))
       this.#t.write(chunk)
-      return this.#t.write(CRLF_BYTES)
+      return this.#wrote(this.#t.write(CRLF_BYTES))
     }
     if (this.#frame === FRAME_NONE) return true
-    return this.#t.write(chunk)
+    return this.#wrote(this.#t.write(chunk))
   }
 
   endBody(): void {
     if (this.#closed || this.#responseDone) return
-    if (this.#frame === FRAME_ENCODE_CHUNKED) this.#t.write(LAST_CHUNK)
+    if (this.#frame === FRAME_ENCODE_CHUNKED) this.#wrote(this.#t.write(LAST_CHUNK))
     this.#responseComplete()
   }
 
@@ -236,7 +283,7 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
     this.#responseDone = true
     this.#t.writeHead(switchingProtocolsHead(reason, headers, head.upgrade))
     this.#tunnel = sink
-    this.#t.setIdleTimeout(0)
+    this.#waitingFor = WAIT_NONE
     // Bytes the client sent after its request head already belong to the new protocol.
     const early = this.#input
     this.#input = undefined
@@ -252,7 +299,8 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
   }
 
   abort(): void {
-    if (this.#closed) return
+    // Once Weir ended the connection its last response is on the way out: keep it.
+    if (this.#closed || this.#ending) return
     this.#keepAlive = false
     this.#responseDone = true
     this.#t.destroy()
@@ -264,12 +312,15 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
     if (this.#inputPaused) return
     this.#inputPaused = true
     this.#t.pause()
+    // Weir stopped reading: the client is not the one keeping the body waiting.
+    if (this.#waitingFor === WAIT_BODY) this.#waitingFor = WAIT_NONE
   }
 
   resumeInput(): void {
     if (!this.#inputPaused) return
     this.#inputPaused = false
     this.#t.resume()
+    this.#awaitBody()
   }
 
   bodyStarted(): void {
@@ -285,6 +336,60 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
 
   // ---- internals ----
 
+  /** wrote notes when a write found the client not reading, for the send timeout. */
+  #wrote(flushed: boolean): boolean {
+    if (!flushed && this.#sendBlockedSince === 0) this.#sendBlockedSince = this.#host.clock.now
+    return flushed
+  }
+
+  /** end closes the write side; a client that never sends its FIN is dropped after LINGER_MS. */
+  #end(): void {
+    this.#ending = true
+    this.#waitingFor = WAIT_LINGER
+    this.#deadline = this.#host.clock.now + LINGER_MS
+    this.#t.end()
+  }
+
+  /** awaitBody arms the body timeout while a request body is still to come and Weir reads. */
+  #awaitBody(): void {
+    const body = this.#body
+    if (!this.#active || this.#ending || this.#inputPaused || !body || body.complete) return
+    this.#waitingFor = WAIT_BODY
+    this.#deadline = this.#host.clock.now + this.#host.timeouts.bodyMs
+  }
+
+  /**
+   * bodyTimedOut gives up on a request body that stopped arriving: 408 if the response has not
+   * started, else the connection is dropped; the consumer of the body is told either way.
+   */
+  #bodyTimedOut(): void {
+    const body = this.#body
+    this.#keepAlive = false
+    if (!this.#responseDone) {
+      if (!this.#headersSent) this.respond(408, [], 'Request Timeout: the request body stopped arriving\n')
+      else {
+        this.#t.destroy()
+        this.#responseDone = true
+      }
+      body?.timedOut()
+      return
+    }
+    this.#end() // a body Weir was reading only to drop it
+  }
+
+  /** failRequest answers a request that cannot be served and closes the connection. */
+  #failRequest(status: number, text: string): void {
+    this.#keepAlive = false
+    this.#active = true
+    this.#isHeadRequest = false
+    this.#http10 = false
+    // A previous exchange on this connection may have sent its head: this is a new response.
+    this.#headersSent = false
+    this.#responseDone = false
+    this.#input = undefined
+    this.respond(status, [], text)
+  }
+
   #hold(bytes: Uint8Array): void {
     // Pipelined bytes wait until the current response is done; stop reading meanwhile.
     this.#input = this.#input ? concatBytes(this.#input, bytes) : bytes
@@ -298,10 +403,7 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
       if (r.kind === 'incomplete') return
       this.#input = undefined
       if (r.kind === 'error') {
-        this.#keepAlive = false
-        this.#active = true
-        this.#isHeadRequest = false
-        this.respond(r.status, [], `${statusText(r.status)}: ${r.reason}\n`)
+        this.#failRequest(r.status, `${statusText(r.status)}: ${r.reason}\n`)
         return
       }
       const rest = r.length < input.length ? input.subarray(r.length) : undefined
@@ -311,8 +413,8 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
 
   #startExchange(head: RequestHead, rest: Uint8Array | undefined): void {
     this.#active = true
-    // A long response (an event stream) must not be cut by the keep-alive timer.
-    this.#t.setIdleTimeout(0)
+    // Waiting for the response is the upstream timeouts' business; only a body can keep us waiting.
+    this.#waitingFor = WAIT_NONE
     this.#head = head
     this.#headersSent = false
     this.#responseDone = false
@@ -325,6 +427,7 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
       const after = this.#body ? this.#body.push(rest) : rest
       if (after && after.length > 0) this.#hold(after)
     }
+    this.#awaitBody()
     const target = splitTarget(head.target)
     if (target === undefined) {
       this.#keepAlive = false
@@ -367,11 +470,13 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
       // waiting for it would stall the connection: close instead. Otherwise read and drop it.
       const awaitingContinue = this.#head?.expectContinue === true && !body.started
       if (awaitingContinue || !body.discard(DISCARD_LIMIT)) this.#keepAlive = false
-      else this.resumeInput()
+      else {
+        this.resumeInput()
+        this.#awaitBody()
+      }
     }
     if (!this.#keepAlive) {
-      this.#ending = true
-      this.#t.end()
+      this.#end()
       return
     }
     if (body && !body.complete) return // the rest of the body is read and dropped first
@@ -382,8 +487,14 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner {
     this.#active = false
     this.#body = undefined
     this.#head = undefined
-    this.#t.setIdleTimeout(KEEPALIVE_TIMEOUT_S)
-    if (this.#input !== undefined) queueMicrotask(() => this.#processInput())
+    if (this.#input !== undefined) {
+      this.#waitingFor = WAIT_HEAD
+      this.#deadline = this.#host.clock.now + this.#host.timeouts.headerMs
+      queueMicrotask(() => this.#processInput())
+    } else {
+      this.#waitingFor = WAIT_IDLE
+      this.#deadline = this.#host.clock.now + this.#host.timeouts.keepAliveMs
+    }
     this.resumeInput()
   }
 }

@@ -118,6 +118,13 @@ export class Http1RequestBody implements RequestBody {
     return true
   }
 
+  /** timedOut ends a body that stopped arriving (the client timeout fired); its consumer sees an error. */
+  timedOut(): void {
+    if (this.#complete || this.#failed) return
+    this.#failed = true
+    this.#sink?.error(new BodyTimeoutError())
+  }
+
   #deliver(piece: Uint8Array): void {
     if (this.#discarding) return
     if (this.#sink) this.#sink.data(piece)
@@ -128,5 +135,13 @@ export class Http1RequestBody implements RequestBody {
     this.#failed = true
     this.#sink?.error(err)
     this.#owner.bodyFailed(err)
+  }
+}
+
+/** BodyTimeoutError is what a body's consumer sees when the client stopped sending it; Weir answered 408. */
+export class BodyTimeoutError extends Error {
+  readonly status = 408
+  constructor() {
+    super('the request body stopped arriving (client body timeout)')
   }
 }

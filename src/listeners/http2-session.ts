@@ -4,6 +4,7 @@ import { isHopByHop } from '../proxy/hop-by-hop.ts'
 import { statusText } from '../proxy/status-text.ts'
 import type { BodySink, Downstream, RequestBody, ResponseBodyMode } from './downstream.ts'
 import { Exchange } from './exchange.ts'
+import type { TimedConnection } from './client-timeouts.ts'
 import type { ConnectionHost } from './http-handler.ts'
 import { normaliseHost, splitTarget } from './request-target.ts'
 import { generatedHeaders } from './generated-headers.ts'
@@ -15,14 +16,17 @@ const NO_TOKENS: readonly string[] = []
  * becomes an Exchange whose downstream is the stream. Pseudo-headers give method, path and
  * authority; everything after routing is the same as for HTTP/1.1.
  */
-export class Http2Session {
+export class Http2Session implements TimedConnection {
   readonly #session: http2.ServerHttp2Session
   readonly #host: ConnectionHost
   #streams = 0
+  /** When the last stream ended (the keep-alive timeout counts from it). */
+  #idleSince: number
 
   constructor(session: http2.ServerHttp2Session, host: ConnectionHost) {
     this.#session = session
     this.#host = host
+    this.#idleSince = host.clock.now
     session.on('stream', (stream, headers) => this.#onStream(stream, headers))
     session.on('close', () => host.connectionClosed(this))
     session.on('error', () => session.destroy())
@@ -30,6 +34,11 @@ export class Http2Session {
 
   get idle(): boolean {
     return this.#streams === 0
+  }
+
+  /** checkDeadline closes a session that carried no stream for the keep-alive timeout. */
+  checkDeadline(now: number): void {
+    if (this.#streams === 0 && now - this.#idleSince >= this.#host.timeouts.keepAliveMs) this.close()
   }
 
   /** close sends GOAWAY: streams in progress finish, no new ones start. */
@@ -43,7 +52,9 @@ export class Http2Session {
 
   #onStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
     this.#streams++
-    stream.on('close', () => this.#streams--)
+    stream.on('close', () => {
+      if (--this.#streams === 0) this.#idleSince = this.#host.clock.now
+    })
     const socket = this.#session.socket as TLSSocket
     const ds = new Http2StreamDownstream(stream, headers)
     const method = String(headers[':method'] ?? 'GET')

@@ -1,5 +1,6 @@
 import type { Snapshot } from '../compile/compile.ts'
 import type { SocketTable } from '../compile/socket-table.ts'
+import { DEFAULT_CLIENT_TIMEOUTS, type ClientTimeouts } from './client-timeouts.ts'
 import type { ExchangeObserver } from './exchange.ts'
 import type { ListenerSocket } from './listener-socket.ts'
 import { PlainListener } from './plain-listener.ts'
@@ -22,12 +23,14 @@ export class ListenerManager {
   readonly #observer: ExchangeObserver
   readonly #drainTimeoutMs: number
   readonly #reusePort: boolean
+  readonly #timeouts: ClientTimeouts
 
   /** With `reusePort`, sockets are shared with the other worker processes (SO_REUSEPORT). */
-  constructor(observer: ExchangeObserver, drainTimeoutMs: number, reusePort = false) {
+  constructor(observer: ExchangeObserver, drainTimeoutMs: number, reusePort = false, timeouts = DEFAULT_CLIENT_TIMEOUTS) {
     this.#observer = observer
     this.#drainTimeoutMs = drainTimeoutMs
     this.#reusePort = reusePort
+    this.#timeouts = timeouts
   }
 
   /** apply serves a snapshot and returns the sockets that failed to bind. */
@@ -75,8 +78,8 @@ export class ListenerManager {
 
   async #bind(key: string, table: SocketTable): Promise<ListenerSocket> {
     const { address, port } = parseSocketKey(key)
-    if (table.protocol === 'HTTPS') return TlsListener.bind(key, address, port, table, this.#observer, this.#reusePort)
-    return PlainListener.bind(key, address, port, table, this.#observer, this.#reusePort)
+    if (table.protocol === 'HTTPS') return TlsListener.bind(key, address, port, table, this.#observer, this.#timeouts, this.#reusePort)
+    return PlainListener.bind(key, address, port, table, this.#observer, this.#timeouts, this.#reusePort)
   }
 }
 

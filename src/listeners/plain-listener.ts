@@ -1,5 +1,6 @@
 import type { Socket, TCPSocketListener } from 'bun'
 import type { SocketTable } from '../compile/socket-table.ts'
+import { DeadlineClock, type ClientTimeouts } from './client-timeouts.ts'
 import { ConnectionSet } from './connection-set.ts'
 import type { ExchangeObserver } from './exchange.ts'
 import type { ConnectionHost } from './http-handler.ts'
@@ -23,11 +24,13 @@ export class PlainListener implements ListenerSocket, ConnectionHost {
   draining = false
   readonly #server: TCPSocketListener<SocketState>
   readonly #connections = new ConnectionSet<Http1Connection>()
+  readonly clock: DeadlineClock
 
   private constructor(
     readonly key: string,
     table: SocketTable,
     readonly observer: ExchangeObserver,
+    readonly timeouts: ClientTimeouts,
     address: string,
     port: number,
     reusePort: boolean
@@ -60,15 +63,18 @@ export class PlainListener implements ListenerSocket, ConnectionHost {
           s.data?.conn.onClose()
         },
         timeout(s) {
-          s.data?.conn.onClose()
+          // Weir's own deadlines close connections; a socket timeout (none is set) would too.
+          s.terminate()
         },
       },
     })
+    // Started once the socket is bound (Bun.listen throws when it cannot be).
+    this.clock = new DeadlineClock(timeouts, () => connections.values())
   }
 
   /** bind opens the socket; it throws if the address cannot be bound (in use, not local, ...). */
-  static bind(key: string, address: string, port: number, table: SocketTable, observer: ExchangeObserver, reusePort = false): PlainListener {
-    return new PlainListener(key, table, observer, address, port, reusePort)
+  static bind(key: string, address: string, port: number, table: SocketTable, observer: ExchangeObserver, timeouts: ClientTimeouts, reusePort = false): PlainListener {
+    return new PlainListener(key, table, observer, timeouts, address, port, reusePort)
   }
 
   get port(): number {
@@ -87,5 +93,6 @@ export class PlainListener implements ListenerSocket, ConnectionHost {
     this.draining = true
     this.#server.stop(false)
     await this.#connections.drain(timeoutMs)
+    this.clock.stop()
   }
 }

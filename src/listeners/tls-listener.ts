@@ -2,6 +2,7 @@ import http2 from 'node:http2'
 import tls from 'node:tls'
 import type { CompiledListener, SocketTable } from '../compile/socket-table.ts'
 import type { ListenerTls } from '../model.ts'
+import { DeadlineClock, type ClientTimeouts, type TimedConnection } from './client-timeouts.ts'
 import { ConnectionSet, type Closable } from './connection-set.ts'
 import type { ExchangeObserver } from './exchange.ts'
 import { Http2Session } from './http2-session.ts'
@@ -23,16 +24,19 @@ export class TlsListener implements ListenerSocket, ConnectionHost {
   draining = false
   readonly #server: tls.Server
   readonly #h2: http2.Http2Server
-  readonly #connections = new ConnectionSet<Closable>()
+  readonly #connections = new ConnectionSet<Closable & TimedConnection>()
+  readonly clock: DeadlineClock
   #contexts = new Map<CompiledListener, tls.SecureContext>()
   #defaultContext: tls.SecureContext | undefined
 
   private constructor(
     readonly key: string,
     table: SocketTable,
-    readonly observer: ExchangeObserver
+    readonly observer: ExchangeObserver,
+    readonly timeouts: ClientTimeouts
   ) {
     this.handler = table
+    this.clock = new DeadlineClock(timeouts, () => this.#connections.values())
     this.#buildContexts(table)
     this.#h2 = http2.createServer()
     this.#h2.on('session', (session) => {
@@ -42,21 +46,37 @@ export class TlsListener implements ListenerSocket, ConnectionHost {
     this.#server = tls.createServer(
       {
         ALPNProtocols: ['h2', 'http/1.1'],
+        // A client that connects and never finishes its handshake is held no longer than a request head.
+        handshakeTimeout: timeouts.headerMs,
         SNICallback: (name, cb) => cb(null, this.#contextFor(name)),
         ...this.#defaultKeyPair(table),
       },
       (socket) => this.#accept(socket)
     )
-    this.#server.on('tlsClientError', () => {
-      // A failed handshake (wrong SNI, scanner, plain HTTP on the TLS port): nothing to serve.
+    this.#server.on('tlsClientError', (_err, socket) => {
+      // A failed or timed-out handshake (wrong SNI, scanner, plain HTTP on the TLS port, a client
+      // that never says hello): nothing to serve. Bun reports the handshake timeout here without
+      // closing the socket, so it is closed here.
+      socket.destroy()
     })
   }
 
   /** bind opens the socket and resolves once it listens; it rejects if the address cannot be bound. */
-  static bind(key: string, address: string, port: number, table: SocketTable, observer: ExchangeObserver, reusePort = false): Promise<TlsListener> {
-    const l = new TlsListener(key, table, observer)
+  static bind(
+    key: string,
+    address: string,
+    port: number,
+    table: SocketTable,
+    observer: ExchangeObserver,
+    timeouts: ClientTimeouts,
+    reusePort = false
+  ): Promise<TlsListener> {
+    const l = new TlsListener(key, table, observer, timeouts)
     return new Promise((resolve, reject) => {
-      const onError = (err: Error) => reject(err)
+      const onError = (err: Error) => {
+        l.clock.stop()
+        reject(err)
+      }
       l.#server.once('error', onError)
       l.#server.listen({ port, host: address, reusePort }, () => {
         l.#server.off('error', onError)
@@ -78,13 +98,14 @@ export class TlsListener implements ListenerSocket, ConnectionHost {
   }
 
   connectionClosed(conn: object): void {
-    this.#connections.delete(conn as Closable)
+    this.#connections.delete(conn as Closable & TimedConnection)
   }
 
   async drain(timeoutMs: number): Promise<void> {
     this.draining = true
     this.#server.close()
     await this.#connections.drain(timeoutMs)
+    this.clock.stop()
   }
 
   #accept(socket: tls.TLSSocket): void {
@@ -99,7 +120,6 @@ export class TlsListener implements ListenerSocket, ConnectionHost {
     socket.on('drain', () => conn.onDrain())
     socket.on('close', () => conn.onClose())
     socket.on('error', () => socket.destroy())
-    socket.on('timeout', () => socket.destroy())
   }
 
   #contextFor(serverName: string): tls.SecureContext | undefined {

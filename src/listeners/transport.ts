@@ -24,8 +24,6 @@ export interface Transport {
   destroy(): void
   pause(): void
   resume(): void
-  /** setIdleTimeout closes the connection after this many seconds without traffic; 0 disables it. */
-  setIdleTimeout(seconds: number): void
   readonly remoteAddress: string
   readonly secure: boolean
   /** The TLS server name the client sent, if any. */
@@ -90,10 +88,6 @@ export class BunSocketTransport implements Transport {
   resume(): void {
     this.#socket.resume()
   }
-
-  setIdleTimeout(seconds: number): void {
-    this.#socket.timeout(seconds)
-  }
 }
 
 /** NodeSocketTransport adapts a node:net / node:tls socket, which buffers writes itself. */
@@ -143,9 +137,5 @@ export class NodeSocketTransport implements Transport {
 
   resume(): void {
     this.#socket.resume()
-  }
-
-  setIdleTimeout(seconds: number): void {
-    ;(this.#socket as unknown as { setTimeout(ms: number): void }).setTimeout(seconds * 1000)
   }
 }

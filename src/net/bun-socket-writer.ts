@@ -38,17 +38,23 @@ export class BunSocketWriter {
     return this.#queuedBytes
   }
 
-  /** write sends bytes, or an ASCII string (Bun encodes it without an intermediate buffer). */
+  /**
+   * write sends bytes, or a string of octets (latin1: one character per byte, as HTTP heads are
+   * held). Bun's own string write would encode UTF-8 and count bytes, not characters, so the
+   * string is copied out as latin1 first: a header byte 0xE9 leaves as 0xE9.
+   */
   write(data: Uint8Array | string): boolean {
     if (typeof data !== 'string') return this.writeSlice(data, 0, data.length)
+    if (data.length > SCRATCH.length) return this.writeSlice(Buffer.from(data, 'latin1'), 0, data.length)
     if (this.#queue.length > 0) {
       this.#enqueue(Buffer.from(data, 'latin1'))
       return false
     }
-    const written = this.#socket.write(data)
-    if (written === data.length) return true
+    const length = SCRATCH.write(data, 0, 'latin1')
+    const written = this.#socket.write(SCRATCH, 0, length)
+    if (written === length) return true
     if (written < 0) return false // closed; the close callback follows
-    this.#enqueue(Buffer.from(data.slice(written), 'latin1'))
+    this.#enqueue(Buffer.from(SCRATCH.subarray(written, length)))
     return false
   }
 
@@ -68,7 +74,7 @@ export class BunSocketWriter {
   /** writeHead sends a latin1 head and the first body bytes `body[start, end)` in one write. */
   writeHead(head: string, body?: Uint8Array, start = 0, end = body ? body.length : 0): boolean {
     const total = head.length + (end - start)
-    if (this.#queue.length > 0 || end - start > COALESCE_LIMIT) {
+    if (this.#queue.length > 0 || end - start > COALESCE_LIMIT || total > SCRATCH.length) {
       const headDone = this.writeSlice(Buffer.from(head, 'latin1'), 0, head.length)
       return body && end > start ? this.writeSlice(body, start, end) : headDone
     }

@@ -201,10 +201,12 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     this.#bodySent = true
   }
 
-  error(): void {
-    // The client connection failed mid-body; it answers the client itself.
+  error(err: Error): void {
+    // The client connection failed mid-body (bad framing: 400, a body timeout: 408); it answers the client itself.
     this.#dropChannel()
-    this.#done(400)
+    this.#ex.errorSource = 'downstream'
+    this.#ex.errorMessage = err.message
+    this.#done((err as { status?: number }).status ?? 400)
   }
 
   onUpstreamDrain(): void {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import pino from 'pino'
 import { Gateway } from '../gateway.ts'
+import type { ClientTimeouts } from '../listeners/client-timeouts.ts'
 
 /** freePort asks the kernel for a free TCP port on 127.0.0.1. */
 export function freePort(): number {
@@ -44,13 +45,17 @@ export async function tempConfig(files: Record<string, string> = {}): Promise<Co
 }
 
 /** startTestGateway runs a Gateway in this process on a config directory, with logs silenced. */
-export async function startTestGateway(configDir: string, options: { drainTimeoutMs?: number } = {}): Promise<Gateway> {
+export async function startTestGateway(
+  configDir: string,
+  options: { drainTimeoutMs?: number; clientTimeouts?: ClientTimeouts } = {}
+): Promise<Gateway> {
   const gateway = new Gateway({
     configDir,
     bindAddress: '127.0.0.1',
     logger: pino({ level: 'silent' }),
     accessLog: false,
     drainTimeoutMs: options.drainTimeoutMs ?? 2_000,
+    ...(options.clientTimeouts ? { clientTimeouts: options.clientTimeouts } : {}),
   })
   const outcome = await gateway.reload('test start')
   if (!outcome.applied) {

@@ -62,3 +62,71 @@ function collect(socket: Socket, quietMs: number, resolve: (r: RawResponse) => v
 export function statusCodes(text: string): number[] {
   return [...text.matchAll(/HTTP\/1\.[01] (\d{3}) /g)].map((m) => Number(m[1]))
 }
+
+/** RawConnection is one client connection a test drives step by step. */
+export interface RawConnection {
+  write(data: string | Uint8Array): void
+  /** received is everything the server sent so far, as latin1. */
+  readonly received: () => string
+  /** waitFor resolves once `received()` satisfies `check`, or rejects after `timeoutMs`. */
+  waitFor(check: (text: string) => boolean, timeoutMs?: number): Promise<string>
+  /** closed resolves with the time (ms since open) at which the server closed the connection. */
+  readonly closed: Promise<number>
+  /** pause stops reading (a client that does not read its response); resume reads again. */
+  pause(): void
+  resume(): void
+  destroy(): void
+}
+
+/** openRaw connects to 127.0.0.1:port over TCP (or TLS with `tls`) and hands the socket to the test. */
+export function openRaw(port: number, options: { tls?: boolean; serverName?: string } = {}): Promise<RawConnection> {
+  return new Promise((resolve, reject) => {
+    const opened = Date.now()
+    const socket = options.tls
+      ? tlsConnect({ port, host: '127.0.0.1', servername: options.serverName ?? 'localhost', rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] })
+      : connect(port, '127.0.0.1')
+    const chunks: Buffer[] = []
+    const listeners = new Set<() => void>()
+    let resolveClosed: (ms: number) => void = () => {}
+    const closed = new Promise<number>((r) => (resolveClosed = r))
+    socket.on('data', (d: Buffer) => {
+      chunks.push(d)
+      for (const l of [...listeners]) l()
+    })
+    const onEnd = () => {
+      resolveClosed(Date.now() - opened)
+      for (const l of [...listeners]) l()
+    }
+    socket.on('end', onEnd)
+    socket.on('close', onEnd)
+    socket.on('error', () => {})
+    const received = () => Buffer.concat(chunks).toString('latin1')
+    socket.once(options.tls ? 'secureConnect' : 'connect', () =>
+      resolve({
+        write: (data) => void socket.write(data),
+        received,
+        waitFor(check, timeoutMs = 3_000) {
+          return new Promise((res, rej) => {
+            const test = () => {
+              if (!check(received())) return
+              listeners.delete(test)
+              clearTimeout(timer)
+              res(received())
+            }
+            const timer = setTimeout(() => {
+              listeners.delete(test)
+              rej(new Error(`no matching answer within ${timeoutMs} ms; got ${JSON.stringify(received().slice(0, 300))}`))
+            }, timeoutMs)
+            listeners.add(test)
+            test()
+          })
+        },
+        closed,
+        pause: () => void socket.pause(),
+        resume: () => void socket.resume(),
+        destroy: () => socket.destroy(),
+      })
+    )
+    socket.once('error', reject)
+  })
+}
