@@ -1,5 +1,6 @@
 import type { Server } from 'bun'
 import type { GatewayControl } from '../gateway-control.ts'
+import { adminHostAllowed } from './admin-host.ts'
 
 /**
  * startAdminServer serves the admin endpoints (../shared/spec/interface.md): /ready, /status and
@@ -11,6 +12,9 @@ export function startAdminServer(gateway: GatewayControl, hostname: string, port
     hostname,
     port,
     async fetch(req) {
+      if (!adminHostAllowed(req.headers.get('host'), hostname)) {
+        return text(403, 'forbidden: the admin server answers only to localhost, IP addresses and its own host name\n')
+      }
       const path = new URL(req.url).pathname
       if (req.method !== 'GET' && req.method !== 'HEAD') return text(405, 'method not allowed\n')
       switch (path) {

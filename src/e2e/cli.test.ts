@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort, gatewayYaml, serviceYaml, tempConfig, waitFor, type ConfigDir } from '../testing/harness.ts'
+import { rawExchange, statusCodes } from '../testing/raw-client.ts'
 import { startUpstream, type Upstream } from '../testing/upstream.ts'
 
 // The command line as operators use it: `check`, start-up errors, the admin server, the file
@@ -122,6 +123,15 @@ describe('weir serving', () => {
     )
     const gw = doc.items.find((i) => i.kind === 'Gateway')
     expect(gw?.status.listeners[0].attachedRoutes).toBe(1)
+  })
+
+  test('the admin server refuses a Host that is not its own (DNS rebinding)', async () => {
+    const adminPort = Number(new URL(admin).port)
+    const rebound = await rawExchange(adminPort, 'GET /status HTTP/1.1\r\nHost: rebind.attacker.example\r\nConnection: close\r\n\r\n', 2_000)
+    expect(statusCodes(rebound.text)).toEqual([403])
+    expect(rebound.text).not.toContain('GatewayClass')
+    const local = await rawExchange(adminPort, 'GET /ready HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n', 2_000)
+    expect(statusCodes(local.text)).toEqual([200])
   })
 
   test('secrets never appear in /status or in the logs', async () => {

@@ -13,6 +13,7 @@ const TIMEOUTS = { headerMs: 1_000, bodyMs: 1_000, keepAliveMs: 1_000, sendMs: 1
 /** A deadline may fire up to one clock tick (a quarter of the shortest timeout) late, plus scheduling on a busy box. */
 const SLACK_MS = 2_500
 const BIG = 48 * 1024 * 1024
+const OK = 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'
 
 const certs = join(import.meta.dir, '../testing/certs')
 const pem = (name: string) => Buffer.from(readFileSync(join(certs, name), 'utf8')).toString('base64')
@@ -26,8 +27,9 @@ let tlsPort: number
 beforeAll(async () => {
   upstream = startRawUpstream((r) => {
     if (/^upgrade: h2c/im.test(r.head)) return 'HTTP/1.1 101 Switching Protocols\r\nconnection: upgrade\r\nupgrade: h2c\r\n\r\n'
+    if (r.head.startsWith('GET /early ')) return `HTTP/1.1 103 Early Hints\r\nlink: </app.css>; rel=preload\r\n\r\n${OK}`
     if (r.head.startsWith('GET /big ')) return `HTTP/1.1 200 OK\r\ncontent-length: ${BIG}\r\n\r\n${'x'.repeat(BIG)}`
-    return 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'
+    return OK
   })
   port = freePort()
   tlsPort = freePort()
@@ -208,5 +210,30 @@ describe('h2c upgrades', () => {
     const head = upstream.requests[before]?.head ?? ''
     expect(head.toLowerCase()).not.toContain('upgrade')
     expect(head.toLowerCase()).not.toContain('http2-settings')
+  })
+})
+
+describe('interim responses and trailers', () => {
+  test('a 103 Early Hints from the upstream reaches an HTTP/1.1 client before the 200', async () => {
+    const r = await rawExchange(port, 'GET /early HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 2_000)
+    expect(statusCodes(r.text)).toEqual([103, 200])
+    expect(r.text).toMatch(/^HTTP\/1\.1 103 Early Hints\r\nlink: <\/app\.css>; rel=preload\r\n\r\nHTTP\/1\.1 200 /)
+  })
+
+  test('an HTTP/1.0 client gets no interim response (RFC 9110 §15.2)', async () => {
+    const r = await rawExchange(port, 'GET /early HTTP/1.0\r\n\r\n', 2_000)
+    expect(statusCodes(r.text)).toEqual([200])
+  })
+
+  test('trailer fields that must not travel in trailers are dropped; the others pass byte for byte', async () => {
+    const before = upstream.requests.length
+    const r = await rawExchange(
+      port,
+      'POST /trailers HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n' +
+        '5\r\nhello\r\n0\r\nX-Checksum: abc \r\nContent-Length: 99\r\nHost: other.example\r\nTransfer-Encoding: gzip\r\nConnection: close\r\nx-after: 1\r\n\r\n',
+      2_000
+    )
+    expect(statusCodes(r.text)).toEqual([200])
+    expect(upstream.requests[before]?.body.toString('latin1')).toBe('5\r\nhello\r\n0\r\nX-Checksum: abc \r\nx-after: 1\r\n\r\n')
   })
 })

@@ -315,20 +315,31 @@ describe('ChunkedDecoder in pass-through use', () => {
     const decoder = new ChunkedDecoder()
     const body = '5\r\nhello\r\n0\r\n\r\n'
     const progress = decoder.push(bytes(`${body}GET / HTTP/1.1\r\n`))
-    expect(progress).toEqual({ consumed: body.length, done: true })
+    expect(progress).toEqual({ consumed: body.length, done: true, trailerStart: '5\r\nhello\r\n0\r\n'.length })
     expect(decoder.done).toBe(true)
   })
 
   test('stops inside a later chunk at the end of the body', () => {
     const decoder = new ChunkedDecoder()
-    expect(decoder.push(bytes('3\r\nabc'))).toEqual({ consumed: 6, done: false })
-    expect(decoder.push(bytes('\r\n0\r\n\r\nNEXT'))).toEqual({ consumed: 7, done: true })
+    expect(decoder.push(bytes('3\r\nabc'))).toEqual({ consumed: 6, done: false, trailerStart: -1 })
+    expect(decoder.push(bytes('\r\n0\r\n\r\nNEXT'))).toEqual({ consumed: 7, done: true, trailerStart: 5 })
+  })
+
+  test('rebuilds the trailer section byte for byte without the fields a filter drops', () => {
+    const decoder = new ChunkedDecoder()
+    const wire = '3\r\nabc\r\n0\r\nX-Sum: 1\t\r\nContent-Length: 99\r\nx-b:  \xe9\r\n\r\n'
+    // Split inside the trailer section, as the network may.
+    decoder.push(bytes(wire.slice(0, 20)))
+    expect(decoder.push(bytes(wire.slice(20))).done).toBe(true)
+    const kept = decoder.trailerSection((name) => name !== 'content-length')
+    expect(Buffer.from(kept).toString('latin1')).toBe('X-Sum: 1\t\r\nx-b:  \xe9\r\n\r\n')
+    expect(Buffer.from(new ChunkedDecoder().trailerSection(() => true)).toString('latin1')).toBe('\r\n')
   })
 
   test('consumes nothing once done', () => {
     const decoder = new ChunkedDecoder()
     decoder.push(LAST_CHUNK)
-    expect(decoder.push(bytes('5\r\nhello'))).toEqual({ consumed: 0, done: true })
+    expect(decoder.push(bytes('5\r\nhello'))).toEqual({ consumed: 0, done: true, trailerStart: -1 })
   })
 
   test('keeps throwing after an error', () => {

@@ -7,6 +7,8 @@ export interface ChunkedProgress {
   consumed: number
   /** Whether the last-chunk and the trailer section, up to its final CRLF, have been seen. */
   done: boolean
+  /** Where in the pushed chunk the trailer section began (just after the last-chunk line), or -1. */
+  trailerStart: number
 }
 
 /** ChunkedLimits bounds the parts of chunked framing that are not payload. */
@@ -33,6 +35,7 @@ export function encodeChunkHeader(size: number): string {
 /** LAST_CHUNK is the bytes of '0\r\n\r\n': the last-chunk with an empty trailer section. */
 export const LAST_CHUNK: Uint8Array = new Uint8Array([0x30, CR, LF, CR, LF])
 
+const FINAL_CRLF = new Uint8Array([CR, LF])
 const SEMICOLON = 0x3b
 const EQUALS = 0x3d
 const DQUOTE = 0x22
@@ -109,8 +112,9 @@ export class ChunkedDecoder {
   push(chunk: Uint8Array): ChunkedProgress {
     // After an error the stream can no longer be trusted, so every later push throws too.
     if (this.state === FAILED) throw new ChunkedError(this.failure)
-    if (this.state === DONE) return { consumed: 0, done: true }
+    if (this.state === DONE) return { consumed: 0, done: true, trailerStart: -1 }
     const length = chunk.length
+    let trailerStart = -1
     let state = this.state
     let p = 0
     while (p < length) {
@@ -209,6 +213,7 @@ export class ChunkedDecoder {
           if (c !== LF) this.fail('bare cr in chunk size line')
           if (this.size === 0) {
             this.trailerBytes = 0
+            trailerStart = p
             state = TRAILER_START
           } else {
             this.remaining = this.size
@@ -265,7 +270,33 @@ export class ChunkedDecoder {
       if (state === DONE) break
     }
     this.state = state
-    return { consumed: p, done: state === DONE }
+    return { consumed: p, done: state === DONE, trailerStart }
+  }
+
+  /**
+   * trailerSection rebuilds the trailer section as received (field lines byte for byte, then the
+   * final CRLF), leaving out the fields `keep` rejects by lower-cased name. Call it once done.
+   */
+  trailerSection(keep: (name: string) => boolean): Uint8Array {
+    const kept = this.trailerBuf
+    if (kept === null) return FINAL_CRLF
+    const out = new Uint8Array(this.trailerComplete + 2)
+    let length = 0
+    let lineStart = 0
+    while (lineStart < this.trailerComplete) {
+      let colon = lineStart
+      while (kept[colon] !== COLON) colon++
+      let lineEnd = colon
+      while (kept[lineEnd] !== LF) lineEnd++
+      if (keep(decodeLatin1(kept, lineStart, colon).toLowerCase())) {
+        out.set(kept.subarray(lineStart, lineEnd + 1), length)
+        length += lineEnd + 1 - lineStart
+      }
+      lineStart = lineEnd + 1
+    }
+    out[length++] = CR
+    out[length++] = LF
+    return out.subarray(0, length)
   }
 
   /** trailers returns the trailer fields seen so far as flat lower-cased [name, value] pairs. */

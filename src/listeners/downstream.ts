@@ -25,6 +25,11 @@ export interface Downstream {
     firstStart?: number,
     firstEnd?: number
   ): boolean
+  /**
+   * sendInformational passes on an interim (1xx) response before the final one, where the
+   * client's protocol allows it (not to HTTP/1.0 clients, not once the response has started).
+   */
+  sendInformational?(status: number, reason: string, headers: readonly string[], dropTokens: readonly string[]): void
   /** sendBody passes response bytes on; false means wait for `onWritable`. */
   sendBody(chunk: Uint8Array): boolean
   /** endBody completes the response. */

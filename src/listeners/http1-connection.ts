@@ -69,6 +69,8 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner, 
   #deadline: number
   /** When a response write last found the client not reading (0: it reads). */
   #sendBlockedSince = 0
+  /** Whether this request's 100 Continue went out (from Weir or passed on from the upstream). */
+  #continueSent = false
   /** The upstream side of an upgraded connection; set once a 101 has been sent. */
   #tunnel: TunnelPeer | undefined
   onWritable: (() => void) | undefined = undefined
@@ -250,6 +252,22 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner, 
     return this.#wrote(this.#t.writeHead(head, first, firstStart, firstEnd))
   }
 
+  sendInformational(status: number, reason: string, headers: readonly string[], dropTokens: readonly string[]): void {
+    const head = this.#head
+    // RFC 9110 §15.2: no 1xx to an HTTP/1.0 client. A 100 goes only to a client that asked for
+    // one and has not had it from Weir already (bodyStarted sends Weir's own).
+    if (this.#closed || this.#headersSent || !head || head.minorVersion === 0) return
+    if (status === 100 && (!head.expectContinue || this.#continueSent)) return
+    if (status === 100) this.#continueSent = true
+    let text = statusLine(status, reason)
+    for (let i = 0; i < headers.length; i += 2) {
+      const name = headers[i] as string
+      if (name === 'content-length' || isHopByHop(name, dropTokens)) continue
+      text += `${name}: ${headers[i + 1]}${CRLF}`
+    }
+    this.#wrote(this.#t.writeHead(text + CRLF))
+  }
+
   sendBody(chunk: Uint8Array): boolean {
     if (this.#closed) return false
     if (this.#frame === FRAME_ENCODE_CHUNKED) {
@@ -325,7 +343,10 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner, 
 
   bodyStarted(): void {
     const head = this.#head
-    if (head?.expectContinue && !this.#headersSent && head.minorVersion === 1) this.#t.writeHead(CONTINUE_100)
+    if (head?.expectContinue && !this.#headersSent && !this.#continueSent && head.minorVersion === 1) {
+      this.#continueSent = true
+      this.#t.writeHead(CONTINUE_100)
+    }
   }
 
   bodyFailed(err: Error): void {
@@ -418,6 +439,7 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner, 
     this.#head = head
     this.#headersSent = false
     this.#responseDone = false
+    this.#continueSent = false
     this.#frame = FRAME_NONE
     this.#keepAlive = !head.connectionClose && !this.#host.draining
     this.#http10 = head.minorVersion === 0

@@ -1,4 +1,5 @@
 import { ChunkedDecoder, ChunkedError } from '../http1/chunked.ts'
+import { forwardableTrailer } from '../http1/trailer-fields.ts'
 import type { BodySink, RequestBody } from './downstream.ts'
 
 /** BodyOwner is the connection side of a request body: flow control and error reporting. */
@@ -27,6 +28,8 @@ export class Http1RequestBody implements RequestBody {
   #complete = false
   #discarding = false
   #failed = false
+  /** Set once the trailer section began: its bytes wait in the decoder and leave filtered. */
+  #inTrailer = false
 
   constructor(owner: BodyOwner, contentLength: number, chunked: boolean) {
     this.#owner = owner
@@ -62,9 +65,17 @@ export class Http1RequestBody implements RequestBody {
         this.#fail(err instanceof ChunkedError ? err : new ChunkedError(String(err)))
         return undefined
       }
-      piece = progress.consumed === chunk.length ? chunk : chunk.subarray(0, progress.consumed)
+      // Bytes up to the end of the last-chunk line pass as they came; the trailer section is held
+      // by the decoder and sent rebuilt without the fields that must not travel in trailers.
+      const passed = this.#inTrailer ? 0 : progress.trailerStart >= 0 ? progress.trailerStart : progress.consumed
+      if (progress.trailerStart >= 0) this.#inTrailer = true
+      piece = passed === chunk.length ? chunk : chunk.subarray(0, passed)
       if (progress.consumed < chunk.length) rest = chunk.subarray(progress.consumed)
-      if (progress.done) this.#complete = true
+      if (progress.done) {
+        this.#complete = true
+        if (piece.length > 0) this.#deliver(piece)
+        piece = this.#decoder.trailerSection(forwardableTrailer)
+      }
     } else {
       const take = Math.min(this.#remaining, chunk.length)
       piece = take === chunk.length ? chunk : chunk.subarray(0, take)

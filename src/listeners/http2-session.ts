@@ -147,6 +147,20 @@ class Http2StreamDownstream implements Downstream {
     return true
   }
 
+  sendInformational(status: number, _reason: string, headers: readonly string[], dropTokens: readonly string[]): void {
+    const stream = this.#stream
+    if (stream.destroyed || stream.headersSent || status === 100) return
+    const out: http2.OutgoingHttpHeaders = { ':status': status }
+    for (let i = 0; i < headers.length; i += 2) {
+      const name = headers[i] as string
+      if (isHopByHop(name, dropTokens)) continue
+      const prev = out[name]
+      const value = headers[i + 1] as string
+      out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [String(prev), value]
+    }
+    stream.additionalHeaders(out)
+  }
+
   sendBody(chunk: Uint8Array): boolean {
     if (this.#stream.destroyed || this.#done) return true
     return this.#stream.write(chunk)

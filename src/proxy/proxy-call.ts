@@ -234,6 +234,11 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
 
   // ---- response ----
 
+  onInformational(head: ResponseHead): void {
+    if (this.#phase === DONE) return
+    this.#ex.downstream.sendInformational?.(head.status, head.reason, head.headers, head.connectionTokens)
+  }
+
   onResponseHead(head: ResponseHead, mode: ResponseBodyMode, first: Uint8Array | undefined, start: number, end: number): void {
     if (this.#phase === DONE) return
     if (this.#retry?.policy.codes.includes(head.status) && this.#retryAfterFailure()) return

@@ -239,7 +239,9 @@ export class UpstreamConnection {
         this.#listener?.onUpgrade?.(head)
         return
       }
-      // 1xx interim responses (100 Continue, 103 Early Hints) are consumed here.
+      // 1xx interim responses (100 Continue, 103 Early Hints) are passed on; the final one follows.
+      this.#listener?.onInformational?.(head)
+      if (this.#state === CLOSED) return
       if (offset === input.length) {
         this.#input = undefined
         return

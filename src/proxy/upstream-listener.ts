@@ -11,6 +11,8 @@ export interface UpstreamListener {
   onResponseHead(head: ResponseHead, body: ResponseBodyMode, first: Uint8Array | undefined, start: number, end: number): void
   onResponseBody(chunk: Uint8Array): void
   onResponseEnd(): void
+  /** An interim response (1xx other than 101: 100 Continue, 103 Early Hints) arrived before the final one. */
+  onInformational?(head: ResponseHead): void
   /** The upstream accepted an upgrade (101); call `tunnel` to start passing bytes. */
   onUpgrade?(head: ResponseHead): void
   /** The connection failed; `responseStarted` tells whether a response head had arrived. */
