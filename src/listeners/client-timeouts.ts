@@ -32,7 +32,7 @@ export interface TimedConnection {
 /**
  * DeadlineClock checks every connection of one listener on a coarse tick, instead of arming a
  * timer per connection per request: setting a deadline is then one store of `now + timeout`,
- * and precision is one tick. `now` is the time of the last tick (a cheap clock for deadlines).
+ * and precision is one tick either way. `now` is the time of the last tick (a cheap clock for deadlines).
  */
 export class DeadlineClock {
   now = Date.now()
