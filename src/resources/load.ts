@@ -6,6 +6,7 @@ import { FOREIGN_KINDS, lookupKind } from './kinds.ts'
 import { Resources, objectKey, type ObjectMeta, type Resource } from './resources.ts'
 import { checkCelRules } from './cel-rules.ts'
 import { formatFieldPath, validateAgainstSchema } from './schema.ts'
+import { MAX_DEPTH, findYamlProblem, isStackOverflow, toPlainValue } from './yaml-guards.ts'
 
 /** LoadResult is what one read of the config directory produced. */
 export interface LoadResult {
@@ -27,7 +28,8 @@ export interface LoadOptions {
 
 // Kubernetes object names are DNS-1123 subdomains.
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/
-const MAX_ALIASES = 100
+// A broken document can produce one YAML error per line; the first few say what is wrong.
+const MAX_YAML_ERRORS = 10
 
 /**
  * loadResources reads every *.yaml / *.yml file under `dir` (recursively, following symlinks,
@@ -119,26 +121,71 @@ async function decodeFile(
   now: number
 ): Promise<Resource[]> {
   const lineCounter = new LineCounter()
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
-  const list = Array.isArray(docs) ? docs : [] // an EmptyStream means a file of comments only
+  const report = (offset: number, message: string) => {
+    const pos = lineCounter.linePos(offset)
+    errors.push({ file, line: pos.line, column: pos.col, message })
+  }
+  let docs: ReturnType<typeof parseAllDocuments>
+  try {
+    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  } catch (err) {
+    report(0, `YAML: ${describeThrown(err)}`)
+    return []
+  }
+  const list = (Array.isArray(docs) ? docs : []) as Document.Parsed[] // an EmptyStream means a file of comments only
   const out: Resource[] = []
   for (const doc of list) {
-    const start = lineCounter.linePos(doc.range[0])
-    if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
-        const pos = lineCounter.linePos(e.pos[0])
-        errors.push({ file, line: pos.line, column: pos.col, message: `YAML: ${firstLine(e.message)}` })
-      }
-      continue
+    // Whatever the yaml library, the schema validators or the decoding throw becomes an error at
+    // the document, so that `check` reports it and a reload is rejected instead of crashing.
+    try {
+      const r = await decodeYamlDocument(file, doc, lineCounter, report, errors, warnings, firstSeen, now)
+      if (r) out.push(r)
+    } catch (err) {
+      report(doc.range[0], `cannot decode this document: ${describeThrown(err)}`)
     }
-    if (doc.contents === null) continue // an empty document between two `---`
-    const value = doc.toJS({ maxAliasCount: MAX_ALIASES }) as unknown
-    if (value === null || value === undefined) continue
-    const at = (path: readonly (string | number)[]) => positionOf(doc, lineCounter, path, start)
-    const r = await decodeDocument(file, value, at, errors, warnings, firstSeen, now)
-    if (r) out.push(r)
   }
   return out
+}
+
+async function decodeYamlDocument(
+  file: string,
+  doc: Document.Parsed,
+  lineCounter: LineCounter,
+  report: (offset: number, message: string) => void,
+  errors: ConfigError[],
+  warnings: ConfigWarning[],
+  firstSeen: Map<string, number> | undefined,
+  now: number
+): Promise<Resource | undefined> {
+  if (doc.errors.length > 0) {
+    // A nesting too deep for the library shows as a stack overflow at every level: say it once.
+    const overflow = doc.errors.find((e) => isStackOverflow(e.message))
+    if (overflow) {
+      report(overflow.pos[0], `YAML: nested too deeply (Weir allows ${MAX_DEPTH} levels)`)
+      return undefined
+    }
+    for (const e of doc.errors.slice(0, MAX_YAML_ERRORS)) report(e.pos[0], `YAML: ${firstLine(e.message)}`)
+    if (doc.errors.length > MAX_YAML_ERRORS) {
+      report(doc.errors[MAX_YAML_ERRORS]!.pos[0], `YAML: ${doc.errors.length - MAX_YAML_ERRORS} more errors in this document`)
+    }
+    return undefined
+  }
+  if (doc.contents === null) return undefined // an empty document between two `---`
+  const problem = findYamlProblem(doc)
+  if (problem) {
+    report(problem.offset, `YAML: ${problem.message}`)
+    return undefined
+  }
+  const plain = toPlainValue(doc)
+  if ('problem' in plain) {
+    report(plain.problem.offset, `YAML: ${plain.problem.message}`)
+    return undefined
+  }
+  const value = plain.value
+  if (value === null || value === undefined) return undefined
+  const start = lineCounter.linePos(doc.range[0])
+  const at = (path: readonly (string | number)[]) => positionOf(doc, lineCounter, path, start)
+  return decodeDocument(file, value, at, errors, warnings, firstSeen, now)
 }
 
 type PositionOf = (path: readonly (string | number)[]) => { line: number; col: number }
@@ -280,6 +327,10 @@ function positionOf(
 
 function describeObject(kind: string, meta: ObjectMeta): string {
   return `${kind} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name}`
+}
+
+function describeThrown(err: unknown): string {
+  return firstLine(err instanceof Error ? err.message : String(err))
 }
 
 function firstLine(s: string): string {
