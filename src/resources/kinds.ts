@@ -117,6 +117,11 @@ const VALIDATOR_MODULES: Readonly<Record<string, ValidatorLoader>> = {
     () => import('kubernetes-models/_schemas/IoK8sApiDiscoveryV1EndpointSlice'),
 }
 
+/** schemaModules lists every validator module, for the generated table of known fields. */
+export function schemaModules(): string[] {
+  return Object.keys(VALIDATOR_MODULES)
+}
+
 /** validatorLoader returns the thunk for a module; a name missing from the table is a bug here. */
 function validatorLoader(module: string): ValidatorLoader {
   const load = VALIDATOR_MODULES[module]

@@ -1,10 +1,12 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import { join, relative } from 'node:path'
-import { LineCounter, parseAllDocuments, type Document } from 'yaml'
+import { LineCounter, isMap, isScalar, parseAllDocuments, type Document } from 'yaml'
 import type { ConfigError, ConfigWarning } from './config-error.ts'
 import { FOREIGN_KINDS, lookupKind } from './kinds.ts'
 import { Resources, objectKey, type ObjectMeta, type Resource } from './resources.ts'
 import { checkCelRules } from './cel-rules.ts'
+import { EXTRA_FIELDS } from './extra-fields.ts'
+import { findUnknownFields, type UnknownField } from './known-fields.ts'
 import { formatFieldPath, validateAgainstSchema } from './schema.ts'
 import { MAX_DEPTH, findYamlProblem, isStackOverflow, toPlainValue } from './yaml-guards.ts'
 
@@ -184,11 +186,12 @@ async function decodeYamlDocument(
   const value = plain.value
   if (value === null || value === undefined) return undefined
   const start = lineCounter.linePos(doc.range[0])
-  const at = (path: readonly (string | number)[]) => positionOf(doc, lineCounter, path, start)
+  const at: PositionOf = (path, key) => positionOf(doc, lineCounter, path, start, key)
   return decodeDocument(file, value, at, errors, warnings, firstSeen, now)
 }
 
-type PositionOf = (path: readonly (string | number)[]) => { line: number; col: number }
+/** PositionOf finds a field's line and column: its value, or with `key` its key. */
+type PositionOf = (path: readonly (string | number)[], key?: boolean) => { line: number; col: number }
 
 async function decodeDocument(
   file: string,
@@ -228,13 +231,34 @@ async function decodeDocument(
     })
     return undefined
   }
+  const reportUnknownFields = (object?: string) => {
+    let found = false
+    for (const u of findUnknownFields(info.schema?.module, doc, EXTRA_FIELDS[info.kind])) {
+      // A key in a Secret could be key material pasted in the wrong place: name only plain keys.
+      const shown = info.kind !== 'Secret' || PLAIN_KEY.test(u.name)
+      const pos = at(u.path, true)
+      const path = shown ? u.path : u.path.slice(0, -1)
+      errors.push({
+        file,
+        line: pos.line,
+        column: pos.col,
+        object,
+        field: path.length ? formatFieldPath(path) : undefined,
+        message: shown ? unknownFieldMessage(u) : 'unknown field',
+      })
+      found = true
+    }
+    return found
+  }
   const metadata = doc.metadata
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
     fail(['metadata'], 'is required')
+    reportUnknownFields() // `metdata:` is named, with the spelling it was meant to have
     return undefined
   }
   if (typeof metadata.name !== 'string' || metadata.name === '') {
     fail(['metadata', 'name'], 'is required')
+    reportUnknownFields()
     return undefined
   }
   const name: string = metadata.name
@@ -256,6 +280,7 @@ async function decodeDocument(
       ok = false
     }
   }
+  if (reportUnknownFields(object)) ok = false
   if (ok) {
     for (const issue of checkCelRules(info.kind, doc)) {
       fail([...issue.path], issue.message, object)
@@ -316,13 +341,29 @@ function positionOf(
   doc: Document,
   lineCounter: LineCounter,
   path: readonly (string | number)[],
-  fallback: { line: number; col: number }
+  fallback: { line: number; col: number },
+  key = false
 ): { line: number; col: number } {
+  if (key && path.length > 0) {
+    const parent = doc.getIn(path.slice(0, -1), true)
+    const name = path[path.length - 1]
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === name)
+      const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range
+      if (range) return lineCounter.linePos(range[0])
+    }
+  }
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined
     if (node && node.range) return lineCounter.linePos(node.range[0])
   }
   return fallback
+}
+
+const PLAIN_KEY = /^[A-Za-z0-9_.-]{1,63}$/
+
+function unknownFieldMessage(u: UnknownField): string {
+  return `unknown field ${JSON.stringify(u.name)}${u.suggestion ? `; did you mean ${JSON.stringify(u.suggestion)}?` : ''}`
 }
 
 function describeObject(kind: string, meta: ObjectMeta): string {
