@@ -1,4 +1,5 @@
-import { readdir, readFile, realpath, stat } from 'node:fs/promises'
+import { constants, type Dirent, type Stats } from 'node:fs'
+import { open, readdir, realpath, stat } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { LineCounter, isMap, isScalar, parseAllDocuments, type Document } from 'yaml'
 import type { ConfigError, ConfigWarning } from './config-error.ts'
@@ -8,6 +9,7 @@ import { checkCelRules } from './cel-rules.ts'
 import { EXTRA_FIELDS } from './extra-fields.ts'
 import { findUnknownFields, type UnknownField } from './known-fields.ts'
 import { formatFieldPath, validateAgainstSchema } from './schema.ts'
+import { checkSlicePortNames } from './slice-port-names.ts'
 import { MAX_DEPTH, findYamlProblem, isStackOverflow, toPlainValue } from './yaml-guards.ts'
 
 /** LoadResult is what one read of the config directory produced. */
@@ -41,15 +43,15 @@ const MAX_YAML_ERRORS = 10
 export async function loadResources(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const errors: ConfigError[] = []
   const warnings: ConfigWarning[] = []
-  const files = await listConfigFiles(dir, errors)
+  const files = await listConfigFiles(dir, errors, warnings)
   const items: Resource[] = []
   const seenAt = new Map<string, Resource>()
   const now = options.now ?? Date.now()
   for (const file of files) {
-    const shown = relative(process.cwd(), file) || file
+    const shown = shownPath(file)
     let text: string
     try {
-      text = await readFile(file, 'utf8')
+      text = await readConfigFile(file)
     } catch (err) {
       errors.push({ file: shown, line: 1, column: 1, message: `cannot read file: ${(err as Error).message}` })
       continue
@@ -72,32 +74,47 @@ export async function loadResources(dir: string, options: LoadOptions = {}): Pro
     }
   }
   errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column))
-  return { resources: new Resources(items), errors, warnings, files }
+  const resources = new Resources(items)
+  warnings.push(...checkSlicePortNames(resources))
+  return { resources, errors, warnings, files }
 }
 
-async function listConfigFiles(dir: string, errors: ConfigError[]): Promise<string[]> {
+async function listConfigFiles(dir: string, errors: ConfigError[], warnings: ConfigWarning[]): Promise<string[]> {
   const out: string[] = []
   const visited = new Set<string>()
+  const skipped = (path: string, why: string) => warnings.push({ file: shownPath(path), line: 1, message: `skipped: ${why}` })
   async function walk(path: string): Promise<void> {
     let real: string
+    let entries: Dirent[]
     try {
       real = await realpath(path)
+      if (visited.has(real)) return
+      visited.add(real)
+      entries = await readdir(path, { withFileTypes: true })
     } catch (err) {
-      errors.push({ file: path, line: 1, column: 1, message: `cannot read: ${(err as Error).message}` })
+      errors.push({ file: shownPath(path), line: 1, column: 1, message: `cannot read: ${(err as Error).message}` })
       return
     }
-    if (visited.has(real)) return
-    visited.add(real)
-    const entries = await readdir(path, { withFileTypes: true })
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     for (const e of entries) {
       // Hidden entries cover editor swap files and Kubernetes' `..data` ConfigMap mount folders.
       if (e.name.startsWith('.') || e.name.endsWith('~')) continue
       const child = join(path, e.name)
-      const info = await stat(child).catch(() => undefined)
-      if (!info) continue
+      const yamlName = /\.ya?ml$/.test(e.name)
+      // stat follows symlinks and never opens the file, so a named pipe cannot block it.
+      const info = await stat(child).catch((err: NodeJS.ErrnoException) => err)
+      if (info instanceof Error) {
+        if (e.isSymbolicLink()) {
+          skipped(child, info.code === 'ELOOP' ? 'a symlink that loops' : `a dangling symlink (${info.code ?? info.message})`)
+        } // else it was removed since readdir: an editor saving through a temporary file
+        continue
+      }
       if (info.isDirectory()) await walk(child)
-      else if (info.isFile() && /\.ya?ml$/.test(e.name)) out.push(child)
+      else if (info.isFile()) {
+        if (yamlName) out.push(child)
+      } else if (yamlName) {
+        skipped(child, `${specialFileKind(info)}, not a regular file`)
+      }
     }
   }
   try {
@@ -112,6 +129,33 @@ async function listConfigFiles(dir: string, errors: ConfigError[]): Promise<stri
   }
   await walk(dir)
   return out
+}
+
+function specialFileKind(info: Stats): string {
+  if (info.isFIFO()) return 'a named pipe (FIFO)'
+  if (info.isSocket()) return 'a socket'
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device'
+  return 'not a file or directory'
+}
+
+/**
+ * readConfigFile reads a file listed by listConfigFiles. It opens without blocking and checks
+ * that it still is a regular file: one replaced by a named pipe since the listing would
+ * otherwise block the load until something writes to the pipe.
+ */
+async function readConfigFile(file: string): Promise<string> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK)
+  try {
+    const info = await handle.stat()
+    if (!info.isFile()) throw new Error(`${specialFileKind(info)}, not a regular file`)
+    return await handle.readFile('utf8')
+  } finally {
+    await handle.close()
+  }
+}
+
+function shownPath(path: string): string {
+  return relative(process.cwd(), path) || path
 }
 
 async function decodeFile(
@@ -129,7 +173,8 @@ async function decodeFile(
   }
   let docs: ReturnType<typeof parseAllDocuments>
   try {
-    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+    // logLevel 'error': the library's warnings go to stderr and may quote the file (a Secret).
+    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' })
   } catch (err) {
     report(0, `YAML: ${describeThrown(err)}`)
     return []
