@@ -26,8 +26,8 @@ function offsetOf(node: unknown, fallback: number): number {
 
 /**
  * findYamlProblem walks the document without recursion (a deep one must not overflow the stack
- * here either) and returns the first node nested deeper than MAX_DEPTH, or the first alias whose
- * anchor is not defined before it.
+ * here either) and returns the first node nested deeper than MAX_DEPTH, the first alias whose
+ * anchor is not defined before it, or the first map key that is itself a map or a list.
  */
 export function findYamlProblem(doc: Document): YamlProblem | undefined {
   const start = offsetOf(doc.contents, 0)
@@ -38,6 +38,10 @@ export function findYamlProblem(doc: Document): YamlProblem | undefined {
     const { node, depth } = stack.pop()!
     if (node === null || node === undefined) continue
     if (isPair(node)) {
+      // JavaScript objects cannot have such keys (the library would stringify the map or list).
+      if (isMap(node.key) || isSeq(node.key)) {
+        return { offset: offsetOf(node.key, start), message: 'a map key must be a plain value, not a map or a list' }
+      }
       stack.push({ node: node.value, depth }, { node: node.key, depth })
       continue
     }
