@@ -19,7 +19,10 @@ export interface UnknownField {
   readonly suggestion?: string
 }
 
-/** ExtraShape is the shape of a field the schema lacks: `true` for a value, else its own fields. */
+/**
+ * ExtraShape is the shape of a field the schema lacks: `true` for a value (or anything), else
+ * its own fields; for a list, the shape of its items.
+ */
 export interface ExtraShape {
   readonly [name: string]: ExtraShape | true
 }
@@ -36,13 +39,20 @@ export function hasFieldTable(module: string): boolean {
 }
 
 /**
- * findUnknownFields checks a document against the schema of `module` (or, for a kind Weir reads
- * without a schema, only its `metadata`).
+ * findUnknownFields checks a document against the schema of `module`. A kind Weir reads without
+ * a published schema has its `metadata` checked, and the rest when Weir declares its `shape`.
  */
-export function findUnknownFields(module: string | undefined, doc: Record<string, unknown>, extra: ExtraFields = {}): UnknownField[] {
+export function findUnknownFields(
+  module: string | undefined,
+  doc: Record<string, unknown>,
+  extra: ExtraFields = {},
+  shape?: ExtraShape
+): UnknownField[] {
   const out: UnknownField[] = []
   if (module === undefined) {
-    walk(tree.roots[OBJECT_META]!, doc.metadata, ['metadata'], 'metadata', extra, out)
+    const { apiVersion: _v, kind: _k, metadata, status: _s, ...rest } = doc
+    walk(tree.roots[OBJECT_META]!, metadata, ['metadata'], 'metadata', extra, out)
+    if (shape) walkExtra({ ...shape, apiVersion: true, kind: true, metadata: true }, rest, [], out)
     return out
   }
   const root = tree.roots[module]
@@ -85,7 +95,12 @@ function walk(
 }
 
 function walkExtra(shape: ExtraShape | true, value: unknown, path: (string | number)[], out: UnknownField[]): void {
-  if (shape === true || value === null || typeof value !== 'object' || Array.isArray(value)) return
+  if (shape === true || value === null || typeof value !== 'object') return
+  if (Array.isArray(value)) {
+    // The shape of a list field is the shape of its items.
+    value.forEach((item, i) => walkExtra(shape, item, [...path, i], out))
+    return
+  }
   for (const [name, child] of Object.entries(value)) {
     const next = shape[name]
     if (next === undefined) unknown(name, Object.keys(shape), path, out)

@@ -110,6 +110,24 @@ spec:
     ])
   })
 
+  test('Weir\u2019s own BackendLoadBalancingPolicy is checked against the fields Weir reads', async () => {
+    const r = await load({
+      'p.yaml': `apiVersion: weir.dev/v1alpha1
+kind: BackendLoadBalancingPolicy
+metadata: {name: lb}
+spec:
+  targetRefs: [{group: "", kind: Service, name: app, sectionNme: http}]
+  loadBalancer: {type: RoundRobin}
+  healthCheck:
+    active: {path: /healthz, intervl: 5s}
+`,
+    })
+    expect(r.errors.map((e) => `${e.line}:${e.column} ${e.field}: ${e.message}`)).toEqual([
+      '5:54 spec.targetRefs[0].sectionNme: unknown field "sectionNme"; did you mean "sectionName"?',
+      '8:30 spec.healthCheck.active.intervl: unknown field "intervl"; did you mean "interval"?',
+    ])
+  })
+
   test('a Secret never echoes a key that could be key material', async () => {
     const r = await load({
       's.yaml': 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n"-----BEGIN PRIVATE KEY-----MIIEv": x\ndta: {a: b}\n',

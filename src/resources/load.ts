@@ -278,7 +278,7 @@ async function decodeDocument(
   }
   const reportUnknownFields = (object?: string) => {
     let found = false
-    for (const u of findUnknownFields(info.schema?.module, doc, EXTRA_FIELDS[info.kind])) {
+    for (const u of findUnknownFields(info.schema?.module, doc, EXTRA_FIELDS[info.kind], info.fields)) {
       // A key in a Secret could be key material pasted in the wrong place: name only plain keys.
       const shown = info.kind !== 'Secret' || PLAIN_KEY.test(u.name)
       const pos = at(u.path, true)

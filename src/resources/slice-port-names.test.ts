@@ -41,3 +41,10 @@ test('matching names, and slices of Services that do not exist, are not warned a
   expect(r.errors).toEqual([])
   expect(r.warnings).toEqual([])
 })
+
+test('a slice port that an unnamed Service port takes by its targetPort number is not warned about', async () => {
+  const unnamed = service.replace('{name: http, port: 80, targetPort: 8080}', '{port: 80, targetPort: 8080}')
+  dir = await tempConfig({ 'svc.yaml': unnamed, 'slice.yaml': slice('anything') })
+  const r = await loadResources(dir.path)
+  expect(r.warnings).toEqual([])
+})

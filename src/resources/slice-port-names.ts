@@ -2,7 +2,7 @@ import type { ConfigWarning } from './config-error.ts'
 import type { Resources } from './resources.ts'
 
 interface ServiceBody {
-  spec?: { ports?: { name?: string; port?: number }[] }
+  spec?: { ports?: { name?: string; port?: number; targetPort?: number | string }[] }
 }
 interface SliceBody {
   ports?: { name?: string; port?: number }[]
@@ -23,9 +23,11 @@ export function checkSlicePortNames(resources: Resources): ConfigWarning[] {
     const servicePorts = service?.body.spec?.ports ?? []
     if (servicePorts.length === 0) continue
     const names = servicePorts.map((p) => p.name ?? '')
+    // An unnamed Service port also takes the slice port numbered like its targetPort.
+    const byNumber = servicePorts.filter((p) => (p.name ?? '') === '' && typeof p.targetPort === 'number').map((p) => p.targetPort)
     for (const port of slice.body.ports ?? []) {
       const name = port.name ?? ''
-      if (names.includes(name)) continue
+      if (names.includes(name) || byNumber.includes(port.port)) continue
       warnings.push({
         file: slice.source.file,
         line: slice.source.line,
