@@ -119,6 +119,25 @@ describe('hot reload', () => {
     expect(gateway.statusDocument().errors).toBeUndefined()
   })
 
+  test('a file with an alias error or a misspelled field rejects the reload instead of being dropped', async () => {
+    const generation = gateway.generation
+    await dir.write('alias.yaml', route('alias', '/alias', 'svc-b').replace('name: svc-b', 'name: *svc'))
+    await dir.write('typo.yaml', route('typo', '/typo', 'svc-b').replace('matches:', 'matchs:'))
+    const outcome = await gateway.reload('test')
+    expect(outcome.applied).toBe(false)
+    expect(gateway.generation).toBe(generation)
+    expect((await get('/one')).status).toBe(200)
+    const errors = gateway.statusDocument().errors ?? []
+    expect(errors).toEqual([
+      expect.stringMatching(/alias\.yaml:8:\d+: YAML: alias \*svc has no anchor &svc before it$/),
+      expect.stringMatching(/typo\.yaml:7:5: HTTPRoute default\/typo: spec\.rules\[0\]\.matchs: unknown field "matchs"; did you mean "matches"\?$/),
+    ])
+
+    await dir.remove('alias.yaml')
+    await dir.remove('typo.yaml')
+    expect((await gateway.reload('test')).applied).toBe(true)
+  })
+
   test('reloads requested together run one after another, and the last one wins', async () => {
     await dir.write('route-two.yaml', route('two', '/two', 'svc-a'))
     const first = gateway.reload('burst')

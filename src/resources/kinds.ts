@@ -6,6 +6,8 @@
  * `XListenerSet`), and the inference extension's two groups. Each entry names the JSON schema the
  * document is validated against (from @kubernetes-models), when one exists.
  */
+import type { ExtraShape } from './known-fields.ts'
+import { LOAD_BALANCING_POLICY_FIELDS } from './weir-kind-fields.ts'
 
 /** CanonicalKind is the kind name used inside Weir, whatever spelling the file used. */
 export type CanonicalKind =
@@ -51,6 +53,8 @@ export interface KindInfo {
   readonly schema?: SchemaRef
   /** A note shown in status when the spelling is an alias of a newer one. */
   readonly alias?: string
+  /** The fields of a kind without a published schema, when Weir defines them (its own kinds). */
+  readonly fields?: ExtraShape
 }
 
 const GW = 'gateway.networking.k8s.io'
@@ -115,6 +119,11 @@ const VALIDATOR_MODULES: Readonly<Record<string, ValidatorLoader>> = {
     () => import('kubernetes-models/_schemas/IoK8sApiCoreV1ConfigMap'),
   'kubernetes-models/_schemas/IoK8sApiDiscoveryV1EndpointSlice':
     () => import('kubernetes-models/_schemas/IoK8sApiDiscoveryV1EndpointSlice'),
+}
+
+/** schemaModules lists every validator module, for the generated table of known fields. */
+export function schemaModules(): string[] {
+  return Object.keys(VALIDATOR_MODULES)
 }
 
 /** validatorLoader returns the thunk for a module; a name missing from the table is a bug here. */
@@ -213,7 +222,11 @@ add(`${GWX}/v1alpha1`, 'XBackendTrafficPolicy', {
 })
 add(`${GWX}/v1alpha1`, 'CORSPolicy', { kind: 'CORSPolicy', namespaced: true })
 // Weir's own policy: the load-balancing algorithm and active health checks of a Service.
-add('weir.dev/v1alpha1', 'BackendLoadBalancingPolicy', { kind: 'BackendLoadBalancingPolicy', namespaced: true })
+add('weir.dev/v1alpha1', 'BackendLoadBalancingPolicy', {
+  kind: 'BackendLoadBalancingPolicy',
+  namespaced: true,
+  fields: LOAD_BALANCING_POLICY_FIELDS,
+})
 add('inference.networking.k8s.io/v1', 'InferencePool', { kind: 'InferencePool', namespaced: true })
 add('inference.networking.x-k8s.io/v1alpha2', 'InferencePool', { kind: 'InferencePool', namespaced: true })
 add('inference.networking.x-k8s.io/v1alpha2', 'InferenceModel', { kind: 'InferenceModel', namespaced: true })

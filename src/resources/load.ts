@@ -1,11 +1,16 @@
-import { readdir, readFile, realpath, stat } from 'node:fs/promises'
+import { constants, type Dirent, type Stats } from 'node:fs'
+import { open, readdir, realpath, stat } from 'node:fs/promises'
 import { join, relative } from 'node:path'
-import { LineCounter, parseAllDocuments, type Document } from 'yaml'
+import { LineCounter, isMap, isScalar, parseAllDocuments, type Document } from 'yaml'
 import type { ConfigError, ConfigWarning } from './config-error.ts'
 import { FOREIGN_KINDS, lookupKind } from './kinds.ts'
 import { Resources, objectKey, type ObjectMeta, type Resource } from './resources.ts'
 import { checkCelRules } from './cel-rules.ts'
+import { EXTRA_FIELDS } from './extra-fields.ts'
+import { findUnknownFields, type UnknownField } from './known-fields.ts'
 import { formatFieldPath, validateAgainstSchema } from './schema.ts'
+import { checkSlicePortNames } from './slice-port-names.ts'
+import { MAX_DEPTH, findYamlProblem, isStackOverflow, toPlainValue } from './yaml-guards.ts'
 
 /** LoadResult is what one read of the config directory produced. */
 export interface LoadResult {
@@ -27,7 +32,8 @@ export interface LoadOptions {
 
 // Kubernetes object names are DNS-1123 subdomains.
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/
-const MAX_ALIASES = 100
+// A broken document can produce one YAML error per line; the first few say what is wrong.
+const MAX_YAML_ERRORS = 10
 
 /**
  * loadResources reads every *.yaml / *.yml file under `dir` (recursively, following symlinks,
@@ -37,15 +43,15 @@ const MAX_ALIASES = 100
 export async function loadResources(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const errors: ConfigError[] = []
   const warnings: ConfigWarning[] = []
-  const files = await listConfigFiles(dir, errors)
+  const files = await listConfigFiles(dir, errors, warnings)
   const items: Resource[] = []
   const seenAt = new Map<string, Resource>()
   const now = options.now ?? Date.now()
   for (const file of files) {
-    const shown = relative(process.cwd(), file) || file
+    const shown = shownPath(file)
     let text: string
     try {
-      text = await readFile(file, 'utf8')
+      text = await readConfigFile(file)
     } catch (err) {
       errors.push({ file: shown, line: 1, column: 1, message: `cannot read file: ${(err as Error).message}` })
       continue
@@ -68,32 +74,47 @@ export async function loadResources(dir: string, options: LoadOptions = {}): Pro
     }
   }
   errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column))
-  return { resources: new Resources(items), errors, warnings, files }
+  const resources = new Resources(items)
+  warnings.push(...checkSlicePortNames(resources))
+  return { resources, errors, warnings, files }
 }
 
-async function listConfigFiles(dir: string, errors: ConfigError[]): Promise<string[]> {
+async function listConfigFiles(dir: string, errors: ConfigError[], warnings: ConfigWarning[]): Promise<string[]> {
   const out: string[] = []
   const visited = new Set<string>()
+  const skipped = (path: string, why: string) => warnings.push({ file: shownPath(path), line: 1, message: `skipped: ${why}` })
   async function walk(path: string): Promise<void> {
     let real: string
+    let entries: Dirent[]
     try {
       real = await realpath(path)
+      if (visited.has(real)) return
+      visited.add(real)
+      entries = await readdir(path, { withFileTypes: true })
     } catch (err) {
-      errors.push({ file: path, line: 1, column: 1, message: `cannot read: ${(err as Error).message}` })
+      errors.push({ file: shownPath(path), line: 1, column: 1, message: `cannot read: ${(err as Error).message}` })
       return
     }
-    if (visited.has(real)) return
-    visited.add(real)
-    const entries = await readdir(path, { withFileTypes: true })
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     for (const e of entries) {
       // Hidden entries cover editor swap files and Kubernetes' `..data` ConfigMap mount folders.
       if (e.name.startsWith('.') || e.name.endsWith('~')) continue
       const child = join(path, e.name)
-      const info = await stat(child).catch(() => undefined)
-      if (!info) continue
+      const yamlName = /\.ya?ml$/.test(e.name)
+      // stat follows symlinks and never opens the file, so a named pipe cannot block it.
+      const info = await stat(child).catch((err: NodeJS.ErrnoException) => err)
+      if (info instanceof Error) {
+        if (e.isSymbolicLink()) {
+          skipped(child, info.code === 'ELOOP' ? 'a symlink that loops' : `a dangling symlink (${info.code ?? info.message})`)
+        } // else it was removed since readdir: an editor saving through a temporary file
+        continue
+      }
       if (info.isDirectory()) await walk(child)
-      else if (info.isFile() && /\.ya?ml$/.test(e.name)) out.push(child)
+      else if (info.isFile()) {
+        if (yamlName) out.push(child)
+      } else if (yamlName) {
+        skipped(child, `${specialFileKind(info)}, not a regular file`)
+      }
     }
   }
   try {
@@ -110,6 +131,33 @@ async function listConfigFiles(dir: string, errors: ConfigError[]): Promise<stri
   return out
 }
 
+function specialFileKind(info: Stats): string {
+  if (info.isFIFO()) return 'a named pipe (FIFO)'
+  if (info.isSocket()) return 'a socket'
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device'
+  return 'not a file or directory'
+}
+
+/**
+ * readConfigFile reads a file listed by listConfigFiles. It opens without blocking and checks
+ * that it still is a regular file: one replaced by a named pipe since the listing would
+ * otherwise block the load until something writes to the pipe.
+ */
+async function readConfigFile(file: string): Promise<string> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK)
+  try {
+    const info = await handle.stat()
+    if (!info.isFile()) throw new Error(`${specialFileKind(info)}, not a regular file`)
+    return await handle.readFile('utf8')
+  } finally {
+    await handle.close()
+  }
+}
+
+function shownPath(path: string): string {
+  return relative(process.cwd(), path) || path
+}
+
 async function decodeFile(
   file: string,
   text: string,
@@ -119,29 +167,76 @@ async function decodeFile(
   now: number
 ): Promise<Resource[]> {
   const lineCounter = new LineCounter()
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
-  const list = Array.isArray(docs) ? docs : [] // an EmptyStream means a file of comments only
+  const report = (offset: number, message: string) => {
+    const pos = lineCounter.linePos(offset)
+    errors.push({ file, line: pos.line, column: pos.col, message })
+  }
+  let docs: ReturnType<typeof parseAllDocuments>
+  try {
+    // logLevel 'error': the library's warnings go to stderr and may quote the file (a Secret).
+    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' })
+  } catch (err) {
+    report(0, `YAML: ${describeThrown(err)}`)
+    return []
+  }
+  const list = (Array.isArray(docs) ? docs : []) as Document.Parsed[] // an EmptyStream means a file of comments only
   const out: Resource[] = []
   for (const doc of list) {
-    const start = lineCounter.linePos(doc.range[0])
-    if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
-        const pos = lineCounter.linePos(e.pos[0])
-        errors.push({ file, line: pos.line, column: pos.col, message: `YAML: ${firstLine(e.message)}` })
-      }
-      continue
+    // Whatever the yaml library, the schema validators or the decoding throw becomes an error at
+    // the document, so that `check` reports it and a reload is rejected instead of crashing.
+    try {
+      const r = await decodeYamlDocument(file, doc, lineCounter, report, errors, warnings, firstSeen, now)
+      if (r) out.push(r)
+    } catch (err) {
+      report(doc.range[0], `cannot decode this document: ${describeThrown(err)}`)
     }
-    if (doc.contents === null) continue // an empty document between two `---`
-    const value = doc.toJS({ maxAliasCount: MAX_ALIASES }) as unknown
-    if (value === null || value === undefined) continue
-    const at = (path: readonly (string | number)[]) => positionOf(doc, lineCounter, path, start)
-    const r = await decodeDocument(file, value, at, errors, warnings, firstSeen, now)
-    if (r) out.push(r)
   }
   return out
 }
 
-type PositionOf = (path: readonly (string | number)[]) => { line: number; col: number }
+async function decodeYamlDocument(
+  file: string,
+  doc: Document.Parsed,
+  lineCounter: LineCounter,
+  report: (offset: number, message: string) => void,
+  errors: ConfigError[],
+  warnings: ConfigWarning[],
+  firstSeen: Map<string, number> | undefined,
+  now: number
+): Promise<Resource | undefined> {
+  if (doc.errors.length > 0) {
+    // A nesting too deep for the library shows as a stack overflow at every level: say it once.
+    const overflow = doc.errors.find((e) => isStackOverflow(e.message))
+    if (overflow) {
+      report(overflow.pos[0], `YAML: nested too deeply (Weir allows ${MAX_DEPTH} levels)`)
+      return undefined
+    }
+    for (const e of doc.errors.slice(0, MAX_YAML_ERRORS)) report(e.pos[0], `YAML: ${firstLine(e.message)}`)
+    if (doc.errors.length > MAX_YAML_ERRORS) {
+      report(doc.errors[MAX_YAML_ERRORS]!.pos[0], `YAML: ${doc.errors.length - MAX_YAML_ERRORS} more errors in this document`)
+    }
+    return undefined
+  }
+  if (doc.contents === null) return undefined // an empty document between two `---`
+  const problem = findYamlProblem(doc)
+  if (problem) {
+    report(problem.offset, `YAML: ${problem.message}`)
+    return undefined
+  }
+  const plain = toPlainValue(doc)
+  if ('problem' in plain) {
+    report(plain.problem.offset, `YAML: ${plain.problem.message}`)
+    return undefined
+  }
+  const value = plain.value
+  if (value === null || value === undefined) return undefined
+  const start = lineCounter.linePos(doc.range[0])
+  const at: PositionOf = (path, key) => positionOf(doc, lineCounter, path, start, key)
+  return decodeDocument(file, value, at, errors, warnings, firstSeen, now)
+}
+
+/** PositionOf finds a field's line and column: its value, or with `key` its key. */
+type PositionOf = (path: readonly (string | number)[], key?: boolean) => { line: number; col: number }
 
 async function decodeDocument(
   file: string,
@@ -181,13 +276,34 @@ async function decodeDocument(
     })
     return undefined
   }
+  const reportUnknownFields = (object?: string) => {
+    let found = false
+    for (const u of findUnknownFields(info.schema?.module, doc, EXTRA_FIELDS[info.kind], info.fields)) {
+      // A key in a Secret could be key material pasted in the wrong place: name only plain keys.
+      const shown = info.kind !== 'Secret' || PLAIN_KEY.test(u.name)
+      const pos = at(u.path, true)
+      const path = shown ? u.path : u.path.slice(0, -1)
+      errors.push({
+        file,
+        line: pos.line,
+        column: pos.col,
+        object,
+        field: path.length ? formatFieldPath(path) : undefined,
+        message: shown ? unknownFieldMessage(u) : 'unknown field',
+      })
+      found = true
+    }
+    return found
+  }
   const metadata = doc.metadata
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
     fail(['metadata'], 'is required')
+    reportUnknownFields() // `metdata:` is named, with the spelling it was meant to have
     return undefined
   }
   if (typeof metadata.name !== 'string' || metadata.name === '') {
     fail(['metadata', 'name'], 'is required')
+    reportUnknownFields()
     return undefined
   }
   const name: string = metadata.name
@@ -209,6 +325,7 @@ async function decodeDocument(
       ok = false
     }
   }
+  if (reportUnknownFields(object)) ok = false
   if (ok) {
     for (const issue of checkCelRules(info.kind, doc)) {
       fail([...issue.path], issue.message, object)
@@ -269,8 +386,18 @@ function positionOf(
   doc: Document,
   lineCounter: LineCounter,
   path: readonly (string | number)[],
-  fallback: { line: number; col: number }
+  fallback: { line: number; col: number },
+  key = false
 ): { line: number; col: number } {
+  if (key && path.length > 0) {
+    const parent = doc.getIn(path.slice(0, -1), true)
+    const name = path[path.length - 1]
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === name)
+      const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range
+      if (range) return lineCounter.linePos(range[0])
+    }
+  }
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined
     if (node && node.range) return lineCounter.linePos(node.range[0])
@@ -278,8 +405,18 @@ function positionOf(
   return fallback
 }
 
+const PLAIN_KEY = /^[A-Za-z0-9_.-]{1,63}$/
+
+function unknownFieldMessage(u: UnknownField): string {
+  return `unknown field ${JSON.stringify(u.name)}${u.suggestion ? `; did you mean ${JSON.stringify(u.suggestion)}?` : ''}`
+}
+
 function describeObject(kind: string, meta: ObjectMeta): string {
   return `${kind} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name}`
+}
+
+function describeThrown(err: unknown): string {
+  return firstLine(err instanceof Error ? err.message : String(err))
 }
 
 function firstLine(s: string): string {

@@ -84,6 +84,8 @@ function describe(e: AjvError, doc: unknown, sensitive: boolean): SchemaIssue {
       return { path, message: `must have at most ${e.params.limit} entries` }
     case 'minItems':
       return { path, message: `must have at least ${e.params.limit} entries` }
+    case 'format':
+      return { path, message: e.params.format === 'byte' ? 'must be base64' : `must be in the ${e.params.format} format` }
     default:
       return { path, message: e.message ?? `violates ${e.keyword}` }
   }

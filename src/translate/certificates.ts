@@ -66,6 +66,17 @@ export function resolveCertificates(ctx: TranslateContext, l: ListenerContext): 
   return { certificates, error }
 }
 
+/** SECRET_TYPES are the Secret types Kubernetes defines, safe to name in a message. */
+const SECRET_TYPES: ReadonlySet<string> = new Set([
+  'Opaque',
+  'kubernetes.io/service-account-token',
+  'kubernetes.io/dockercfg',
+  'kubernetes.io/dockerconfigjson',
+  'kubernetes.io/basic-auth',
+  'kubernetes.io/ssh-auth',
+  'bootstrap.kubernetes.io/token',
+])
+
 /**
  * parseTlsSecret reads `tls.crt` and `tls.key` from `stringData` or base64 `data` and checks that
  * they are PEM a TLS server can use and that the key belongs to the certificate. It returns a
@@ -73,7 +84,9 @@ export function resolveCertificates(ctx: TranslateContext, l: ListenerContext): 
  */
 export function parseTlsSecret(body: SecretBody): { certPem: string; keyPem: string } | string {
   if (body.type !== undefined && body.type !== 'kubernetes.io/tls') {
-    return `type is ${body.type}, expected kubernetes.io/tls`
+    // Only a type Kubernetes defines is named: key material pasted into `type` must not be echoed.
+    const shown = typeof body.type === 'string' && SECRET_TYPES.has(body.type) ? `type is ${body.type}` : 'type is invalid'
+    return `${shown}, expected kubernetes.io/tls`
   }
   const certPem = field(body, 'tls.crt')
   const keyPem = field(body, 'tls.key')
