@@ -1,16 +1,16 @@
 import type { Logger } from 'pino'
 import { Metrics } from './admin/metrics.ts'
-import { compile, type Snapshot } from './compile/compile.ts'
+import { compileSteps, type Snapshot } from './compile/compile.ts'
 import type { Exchange } from './listeners/exchange.ts'
 import { ListenerManager } from './listeners/manager.ts'
 import type { GatewayControl, StatusDocument } from './gateway-control.ts'
 import { createAccessLog, type AccessLog } from './log.ts'
 import { formatConfigError, type ConfigError } from './resources/config-error.ts'
-import { loadResources } from './resources/load.ts'
 import { createRuntime, trimRuntime } from './runtime.ts'
+import { ConfigLoader } from './reload/config-loader.ts'
+import { runInSlices } from './reload/slices.ts'
 import { applyBindFailures } from './translate/bind-status.ts'
 import type { StatusMap } from './translate/status.ts'
-import { translate } from './translate/translate.ts'
 
 /** GatewayOptions are the settings of one gateway process. */
 export interface GatewayOptions {
@@ -34,16 +34,19 @@ export interface ReloadOutcome {
 
 /**
  * Gateway owns the long-lived runtime (endpoints, upstream connections, metrics) and the current
- * snapshot. `reload` runs load → translate → compile → apply; reloads never overlap, and a
- * trigger that arrives during one queues exactly one more. A reload whose files cannot be decoded
- * is rejected and the last good configuration keeps serving.
+ * snapshot. `reload` runs load → translate (in the config worker thread) → compile (in slices
+ * that give way to requests) → apply; reloads never overlap, and a trigger that arrives during
+ * one queues exactly one more. A reload whose files cannot be decoded is rejected and the last
+ * good configuration keeps serving.
  */
 export class Gateway implements GatewayControl {
   readonly metrics = new Metrics()
   readonly #options: GatewayOptions
   readonly #log: Logger
   readonly #rt = createRuntime(this.metrics)
+  /** Route precedence by first-seen time, kept across reloads (the loader keeps it current). */
   readonly #firstSeen = new Map<string, number>()
+  readonly #loader = new ConfigLoader(this.#firstSeen)
   readonly #manager: ListenerManager
   readonly #accessLog: AccessLog | undefined
   #snapshot: Snapshot | undefined
@@ -106,6 +109,7 @@ export class Gateway implements GatewayControl {
   /** stop drains every listener and closes idle upstream connections. */
   async stop(): Promise<void> {
     this.#stopped = true
+    this.#loader.close()
     await this.#manager.stop()
     this.#rt.upstreams.closeIdle()
     this.#rt.h2c.closeAll()
@@ -115,21 +119,22 @@ export class Gateway implements GatewayControl {
 
   async #reloadOnce(reason: string): Promise<ReloadOutcome> {
     const started = performance.now()
-    const loaded = await loadResources(this.#options.configDir, { firstSeen: this.#firstSeen })
+    // Load and translate run in the config worker; this thread only takes the result in parts.
+    const loaded = await this.#loader.load(this.#options.configDir, {
+      bindAddress: this.#options.bindAddress,
+      ...(this.#options.controllerName !== undefined ? { controllerName: this.#options.controllerName } : {}),
+    })
     for (const w of loaded.warnings) this.#log.warn({ file: w.file, line: w.line }, w.message)
-    if (loaded.errors.length > 0) {
+    if (loaded.kind === 'rejected') {
       this.#errors = loaded.errors
       this.metrics.reloadsFailed++
       for (const e of loaded.errors) this.#log.error({ reason }, `config error: ${formatConfigError(e)}`)
       this.#log.error({ reason, errors: loaded.errors.length, generation: this.#generation }, 'reload rejected: the last good configuration keeps serving')
       return { applied: false, generation: this.#generation, errors: loaded.errors }
     }
-    const { model, status } = translate(loaded.resources, {
-      bindAddress: this.#options.bindAddress,
-      ...(this.#options.controllerName !== undefined ? { controllerName: this.#options.controllerName } : {}),
-    })
+    const { model, status } = loaded
     const generation = this.#generation + 1
-    const snapshot = compile(model, this.#rt, generation)
+    const snapshot = await runInSlices(compileSteps(model, this.#rt, generation))
     const failures = this.#stopped ? [] : await this.#manager.apply(snapshot)
     for (const f of failures) this.#log.error({ socket: f.socketKey }, `cannot listen: ${f.message}`)
     this.#snapshot = snapshot
@@ -146,7 +151,7 @@ export class Gateway implements GatewayControl {
         reason,
         generation,
         sockets: [...snapshot.tables.keys()],
-        resources: loaded.resources.all().length,
+        resources: loaded.resourceCount,
         ms: Math.round(performance.now() - started),
       },
       'configuration applied'
