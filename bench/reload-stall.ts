@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startUpstream } from '../src/testing/upstream.ts'
 import { gatewayYaml, serviceYaml } from '../src/testing/harness.ts'
+import { LatencyProbe, median } from '../src/testing/latency-probe.ts'
 import { freePort } from './free-port.ts'
-import { routeFile } from './reload/route-file.ts'
+import { routeFile } from '../src/testing/route-file.ts'
 
 const PROBE_INTERVAL_MS = 10
 const BASELINE_MS = 2_000
@@ -32,35 +33,6 @@ function rssMiB(pid: number): number {
     return 0
   }
 }
-
-/** Probe keeps one request every 10 ms going and remembers the latencies it saw since `mark`. */
-class Probe {
-  latencies: number[] = []
-  #stop = false
-  readonly done: Promise<void>
-  constructor(url: string) {
-    this.done = (async () => {
-      while (!this.#stop) {
-        const started = performance.now()
-        const res = await fetch(url).catch(() => undefined)
-        await res?.arrayBuffer()
-        this.latencies.push(performance.now() - started)
-        await Bun.sleep(Math.max(0, PROBE_INTERVAL_MS - (performance.now() - started)))
-      }
-    })()
-  }
-  take(): number[] {
-    const out = this.latencies
-    this.latencies = []
-    return out
-  }
-  stop(): Promise<void> {
-    this.#stop = true
-    return this.done
-  }
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
 
 async function measure(routes: number): Promise<void> {
   const upstream = startUpstream('probe')
@@ -108,7 +80,7 @@ spec:
   const nextApplied = () => new Promise<void>((resolve) => appliedWaiters.push(resolve))
 
   while (applied === 0) await Bun.sleep(20)
-  const probe = new Probe(`http://127.0.0.1:${port}/probe`)
+  const probe = new LatencyProbe(`http://127.0.0.1:${port}/probe`)
   let peak = 0
   const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(proc.pid))), PROBE_INTERVAL_MS)
 

@@ -8,7 +8,7 @@ import { loadResources } from '../../src/resources/load.ts'
 import { createRuntime } from '../../src/runtime.ts'
 import { gatewayYaml, serviceYaml } from '../../src/testing/harness.ts'
 import { translate } from '../../src/translate/translate.ts'
-import { routeFile } from './route-file.ts'
+import { routeFile } from '../../src/testing/route-file.ts'
 
 const counts = process.argv.slice(2).map(Number)
 for (const n of counts.length > 0 ? counts : [2_000, 10_000]) {
