@@ -1,14 +1,14 @@
 import type { Snapshot } from '../compile/compile.ts'
 import type { SocketTable } from '../compile/socket-table.ts'
+import { describeBindError, type BindError } from './bind-error.ts'
 import type { ExchangeObserver } from './exchange.ts'
 import type { ListenerSocket } from './listener-socket.ts'
 import { PlainListener } from './plain-listener.ts'
 import { TlsListener } from './tls-listener.ts'
 
-/** BindFailure is a socket the snapshot needs that could not be opened. */
-export interface BindFailure {
+/** BindFailure is a socket the snapshot needs that could not be opened, and why (errno). */
+export interface BindFailure extends BindError {
   readonly socketKey: string
-  readonly message: string
 }
 
 /**
@@ -49,7 +49,7 @@ export class ListenerManager {
       try {
         next.set(key, await this.#bind(key, table))
       } catch (err) {
-        failures.push({ socketKey: key, message: (err as Error).message })
+        failures.push({ socketKey: key, ...describeBindError(err) })
       }
     }
     for (const [key, socket] of next) socket.swap(snapshot.tables.get(key) as SocketTable)
