@@ -7,7 +7,7 @@ import type { GatewayControl, StatusDocument } from './gateway-control.ts'
 import { createAccessLog, type AccessLog } from './log.ts'
 import { formatConfigError, type ConfigError } from './resources/config-error.ts'
 import { createRuntime, trimRuntime } from './runtime.ts'
-import { ConfigLoader } from './reload/config-loader.ts'
+import { ConfigLoader, type LoadedConfig } from './reload/config-loader.ts'
 import { runInSlices } from './reload/slices.ts'
 import { applyBindFailures } from './translate/bind-status.ts'
 import type { StatusMap } from './translate/status.ts'
@@ -146,10 +146,17 @@ export class Gateway implements GatewayControl {
   async #reloadOnce(reason: string): Promise<ReloadOutcome> {
     const started = performance.now()
     // Load and translate run in the config worker; this thread only takes the result in parts.
-    const loaded = await this.#loader.load(this.#options.configDir, {
-      bindAddress: this.#options.bindAddress,
-      ...(this.#options.controllerName !== undefined ? { controllerName: this.#options.controllerName } : {}),
-    })
+    const loaded = await this.#loader
+      .load(this.#options.configDir, {
+        bindAddress: this.#options.bindAddress,
+        ...(this.#options.controllerName !== undefined ? { controllerName: this.#options.controllerName } : {}),
+      })
+      .catch((err: Error): LoadedConfig => {
+        // The worker thread failed (or was closed by stop): reject this reload like a config
+        // error, so the last good configuration keeps serving; the next load starts a new worker.
+        const error = { file: this.#options.configDir, line: 1, column: 1, message: err.message }
+        return { kind: 'rejected', errors: [error], warnings: [] }
+      })
     for (const w of loaded.warnings) this.#log.warn({ file: w.file, line: w.line }, w.message)
     if (loaded.kind === 'rejected') {
       this.#errors = loaded.errors
