@@ -4,6 +4,7 @@
 //
 //   bun bench/reload-stall.ts                    # 2,000 and 10,000 routes
 //   bun bench/reload-stall.ts 2000 --reloads 3   # one size, three reloads
+//   bun bench/reload-stall.ts 0 --namespaces 170000  # a 10 MB directory of small documents
 //   WEIR_CMD="./dist/weir" bun bench/reload-stall.ts
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
@@ -22,7 +23,20 @@ const AFTER_MS = 1_000
 const args = process.argv.slice(2)
 const reloadsAt = args.indexOf('--reloads')
 const reloads = reloadsAt >= 0 ? Number(args[reloadsAt + 1]) : 2
-const sizes = args.filter((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--reloads').map(Number)
+const namespacesAt = args.indexOf('--namespaces')
+const namespaces = namespacesAt >= 0 ? Number(args[namespacesAt + 1]) : 0
+const sizes = args.filter((a, i) => /^\d+$/.test(a) && !args[i - 1]?.startsWith('--')).map(Number)
+
+/** namespaceFiles writes `count` small Namespace documents, 10,000 to a file. */
+function namespaceFiles(count: number, tag: string): Record<string, string> {
+  const files: Record<string, string> = {}
+  for (let start = 0; start < count; start += 10_000) {
+    const docs: string[] = []
+    for (let i = start; i < Math.min(count, start + 10_000); i++) docs.push(`apiVersion: v1\nkind: Namespace\nmetadata: {name: ns-${i}, labels: {v: ${tag}}}\n`)
+    files[`namespaces-${start / 10_000}.yaml`] = docs.join('---\n')
+  }
+  return files
+}
 const command = (process.env.WEIR_CMD ?? `bun ${join(import.meta.dir, '../src/main.ts')}`).split(' ')
 
 function rssMiB(pid: number): number {
@@ -54,6 +68,8 @@ spec:
 `)
   const files = Array.from({ length: reloads + 1 }, (_, i) => routeFile(routes, `v${i}`))
   await put('routes.yaml', files[0] as string)
+  const nsFiles = Array.from({ length: reloads + 1 }, (_, i) => namespaceFiles(namespaces, `v${i}`))
+  for (const [name, text] of Object.entries(nsFiles[0] ?? {})) await put(name, text)
 
   const proc = Bun.spawn([...command, '--config', dir, '--admin', `127.0.0.1:${admin}`, '--access-log', 'off', '--bind', '127.0.0.1'], {
     stdout: 'pipe',
@@ -92,6 +108,7 @@ spec:
     const started = performance.now()
     const done = nextApplied()
     await put('routes.yaml', files[i] as string)
+    for (const [name, text] of Object.entries(nsFiles[i] ?? {})) await put(name, text)
     await done
     const reloadMs = performance.now() - started
     await Bun.sleep(AFTER_MS)
@@ -99,7 +116,7 @@ spec:
     const base = median(baseline)
     const worst = Math.max(...during)
     console.log(
-      `${routes} routes, reload ${i}: probe baseline median ${base.toFixed(1)} ms (max ${Math.max(...baseline).toFixed(1)}), ` +
+      `${routes} routes${namespaces > 0 ? ` + ${namespaces} namespaces` : ''}, reload ${i}: probe baseline median ${base.toFixed(1)} ms (max ${Math.max(...baseline).toFixed(1)}), ` +
         `worst during reload ${worst.toFixed(1)} ms (+${(worst - base).toFixed(1)} ms), ${during.length} probes; ` +
         `reload took ${reloadMs.toFixed(0)} ms; RSS steady ${steady.toFixed(0)} MiB, peak ${peak.toFixed(0)} MiB (${(peak / steady).toFixed(2)}x)`
     )
