@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import { startAdminServer } from '../admin/admin-server.ts'
 import { Gateway, START_BIND_RETRY } from '../gateway.ts'
-import type { BindFailure } from '../listeners/manager.ts'
+import type { BindFailure } from '../listeners/bind-error.ts'
 import { createLogger } from '../log.ts'
 import { startServiceNotify } from '../ops/service-notify.ts'
 import { formatConfigError } from '../resources/config-error.ts'

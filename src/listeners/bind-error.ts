@@ -14,6 +14,12 @@ export interface BindError {
   readonly message: string
 }
 
+/** BindFailure is a socket a snapshot needs that could not be bound, and why. */
+export interface BindFailure extends BindError {
+  /** `address:port`. */
+  readonly socketKey: string
+}
+
 /** What the usual bind errnos mean for a listener (the strerror texts, for these sockets). */
 const MEANINGS: Readonly<Record<string, string>> = {
   EADDRINUSE: 'address already in use',

@@ -1,15 +1,10 @@
 import type { Snapshot } from '../compile/compile.ts'
 import type { SocketTable } from '../compile/socket-table.ts'
-import { describeBindError, type BindError } from './bind-error.ts'
 import type { ExchangeObserver } from './exchange.ts'
+import { describeBindError, type BindFailure } from './bind-error.ts'
 import type { ListenerSocket } from './listener-socket.ts'
 import { PlainListener } from './plain-listener.ts'
 import { TlsListener } from './tls-listener.ts'
-
-/** BindFailure is a socket the snapshot needs that could not be opened, and why (errno). */
-export interface BindFailure extends BindError {
-  readonly socketKey: string
-}
 
 /**
  * ListenerManager keeps the bound sockets in step with snapshots (Caddy's graceful swap): it
