@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import { startAdminServer } from '../admin/admin-server.ts'
-import { Gateway } from '../gateway.ts'
+import { Gateway, START_BIND_RETRY } from '../gateway.ts'
+import type { BindFailure } from '../listeners/bind-error.ts'
 import { createLogger } from '../log.ts'
 import { startServiceNotify } from '../ops/service-notify.ts'
 import { formatConfigError } from '../resources/config-error.ts'
@@ -27,9 +28,12 @@ export async function serve(options: CliOptions): Promise<number> {
     return control
   }
   const admin = options.admin ? startAdminServer(control, options.admin.hostname, options.admin.port) : undefined
-  const service = startServiceNotify(control, logger)
-  const watcher = watchConfig(options.configDir as string, () => void service.reload('file change'))
+  // Reload triggers are taken before READY=1 tells systemd (and anyone waiting) that Weir is up:
+  // a SIGHUP that arrived before the handler would end the process (its default action).
+  // The handlers run on a later turn, when `service` is set.
   process.on('SIGHUP', () => void service.reload('SIGHUP'))
+  const watcher = watchConfig(options.configDir as string, () => void service.reload('file change'))
+  const service = startServiceNotify(control, logger)
   return untilStopped(logger, async () => {
     service.stopping()
     await watcher.close()
@@ -51,14 +55,29 @@ function gatewayFor(options: CliOptions, logger: Logger, reusePort: boolean): Ga
   })
 }
 
-/** startGateway applies the configuration in this process, or prints its errors and returns 1. */
+/**
+ * startGateway applies the configuration in this process, or prints why it cannot and returns 1:
+ * config errors, or a socket that could not be bound even after retrying. Either way this happens
+ * before READY=1, so systemd, Docker and scripts see a failed start, not a gateway half serving.
+ */
 async function startGateway(options: CliOptions, logger: Logger): Promise<Gateway | number> {
   const gateway = gatewayFor(options, logger, false)
-  const first = await gateway.reload('start')
-  if (first.applied) return gateway
-  for (const e of first.errors) console.error(formatConfigError(e))
-  console.error(`weir: ${first.errors.length} config errors in ${options.configDir}; not starting`)
+  const first = await gateway.start()
+  if (first.applied && first.bindFailures.length === 0) return gateway
+  if (!first.applied) {
+    for (const e of first.errors) console.error(formatConfigError(e))
+    console.error(`weir: ${first.errors.length} config errors in ${options.configDir}; not starting`)
+  } else {
+    printBindFailures(first.bindFailures)
+  }
+  await gateway.stop()
   return 1
+}
+
+function printBindFailures(failures: readonly BindFailure[]): void {
+  for (const f of failures) console.error(`weir: cannot listen on ${f.socketKey}: ${f.message}`)
+  const { attempts, delayMs } = START_BIND_RETRY
+  console.error(`weir: ${failures.length} of the configured sockets could not be bound (tried ${attempts} times, ${delayMs} ms apart); not starting`)
 }
 
 /** startWorkers starts the worker processes; a worker that cannot start makes the exit code. */
@@ -82,13 +101,16 @@ async function startWorkers(options: CliOptions, logger: Logger): Promise<Worker
 
 /**
  * serveAsWorker runs one worker: a Gateway sharing its sockets (SO_REUSEPORT), driven by the
- * supervisor. Only worker 0 prints the config errors of a failed start, so they appear once.
+ * supervisor. Only worker 0 prints the config errors or bind failures of a failed start, so they
+ * appear once (every worker logs its own bind failures).
  */
 async function serveAsWorker(options: CliOptions, index: number, logger: Logger): Promise<number> {
   const gateway = gatewayFor(options, logger, true)
-  const first = await gateway.reload('start')
-  if (!first.applied) {
+  const first = await gateway.start()
+  if (!first.applied || first.bindFailures.length > 0) {
     if (index === 0) for (const e of first.errors) console.error(formatConfigError(e))
+    if (index === 0 && first.bindFailures.length > 0) printBindFailures(first.bindFailures)
+    await gateway.stop()
     logger.flush()
     return 1
   }

@@ -1,10 +1,10 @@
 import type { Metrics } from '../admin/metrics.ts'
-import type { ListenerModel, Model, BackendModel, RouteMatch } from '../model.ts'
+import type { Model, BackendModel, RouteMatch } from '../model.ts'
 import type { CompiledBackend } from '../proxy/backend-set.ts'
 import type { ProxyRuntime } from '../proxy/forward-target.ts'
 import { compileBackend, type BackendRuntime, type BackendUse } from './compile-backend.ts'
 import { compileRoute, createFilters } from './compile-route.ts'
-import { RouteTable } from './route-table.ts'
+import { RouteTable, type CompiledRoute } from './route-table.ts'
 import { SocketTable, type CompiledListener } from './socket-table.ts'
 
 /** CompileRuntime is the long-lived state compiled tables refer to. */
@@ -53,22 +53,37 @@ export class CompileScope {
  * handlers. Everything the request path needs is built here, once per reload.
  */
 export function compile(model: Model, rt: CompileRuntime, generation: number): Snapshot {
+  const steps = compileSteps(model, rt, generation)
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+  }
+}
+
+/**
+ * compileSteps is compile as a generator that pauses after every route, so a reload can hand the
+ * event loop back to requests between slices of a large configuration (see reload/slices.ts).
+ */
+export function* compileSteps(model: Model, rt: CompileRuntime, generation: number): Generator<void, Snapshot> {
   const scope = new CompileScope(rt)
   const tables = new Map<string, SocketTable>()
   for (const socket of model.sockets) {
-    const listeners = socket.listeners.map((l) => compileListener(l, scope))
+    const listeners: CompiledListener[] = []
+    for (const l of socket.listeners) {
+      const routes: CompiledRoute[] = []
+      for (const r of l.routes) {
+        routes.push(compileRoute(r, l.key, scope))
+        yield
+      }
+      listeners.push({
+        key: l.key,
+        hostname: l.hostname,
+        tls: l.tls,
+        routes: new RouteTable(routes),
+        unmatched: scope.rt.metrics.statsFor(l.key, ''),
+      })
+    }
     tables.set(socket.key, new SocketTable(socket.key, socket.port, socket.protocol, listeners))
   }
   return Object.freeze({ generation, model, tables, use: scope.use })
-}
-
-function compileListener(l: ListenerModel, scope: CompileScope): CompiledListener {
-  const routes = l.routes.map((r) => compileRoute(r, l.key, scope))
-  return {
-    key: l.key,
-    hostname: l.hostname,
-    tls: l.tls,
-    routes: new RouteTable(routes),
-    unmatched: scope.rt.metrics.statsFor(l.key, ''),
-  }
 }

@@ -149,4 +149,19 @@ describe('hot reload', () => {
     expect(outcomes[1]?.generation).toBe(outcomes[2]?.generation as number)
     expect((await get('/two')).headers.get('x-upstream')).toBe('b')
   })
+
+  test('route precedence by first-seen time holds across reloads: the older route keeps winning a tie', async () => {
+    await dir.write('route-zeta.yaml', route('zeta', '/same', 'svc-a'))
+    await gateway.reload('test')
+    await Bun.sleep(5)
+    // alpha sorts first by name, so only its later first-seen time puts it after zeta.
+    await dir.write('route-alpha.yaml', route('alpha', '/same', 'svc-b'))
+    await gateway.reload('test')
+    expect((await get('/same')).headers.get('x-upstream')).toBe('a')
+    await dir.write('route-zeta.yaml', route('zeta', '/same', 'svc-a') + '  # edited\n')
+    await gateway.reload('test')
+    expect((await get('/same')).headers.get('x-upstream')).toBe('a')
+    await dir.remove('route-zeta.yaml')
+    await dir.remove('route-alpha.yaml')
+  })
 })

@@ -2,15 +2,10 @@ import type { Snapshot } from '../compile/compile.ts'
 import type { SocketTable } from '../compile/socket-table.ts'
 import { DEFAULT_CLIENT_TIMEOUTS, type ClientTimeouts } from './client-timeouts.ts'
 import type { ExchangeObserver } from './exchange.ts'
+import { describeBindError, type BindFailure } from './bind-error.ts'
 import type { ListenerSocket } from './listener-socket.ts'
 import { PlainListener } from './plain-listener.ts'
 import { TlsListener } from './tls-listener.ts'
-
-/** BindFailure is a socket the snapshot needs that could not be opened. */
-export interface BindFailure {
-  readonly socketKey: string
-  readonly message: string
-}
 
 /**
  * ListenerManager keeps the bound sockets in step with snapshots (Caddy's graceful swap): it
@@ -52,7 +47,7 @@ export class ListenerManager {
       try {
         next.set(key, await this.#bind(key, table))
       } catch (err) {
-        failures.push({ socketKey: key, message: (err as Error).message })
+        failures.push({ socketKey: key, ...describeBindError(err) })
       }
     }
     for (const [key, socket] of next) socket.swap(snapshot.tables.get(key) as SocketTable)

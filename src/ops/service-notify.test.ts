@@ -37,7 +37,7 @@ describe('startServiceNotify', () => {
     const s = startServiceNotify(gw, silent, { env: {}, open: () => expect.unreachable('opened a socket') })
     const r = s.reload('SIGHUP')
     expect(pending.map((p) => p.reason)).toEqual(['SIGHUP'])
-    pending[0]?.finish({ applied: true, generation: 2, errors: [] })
+    pending[0]?.finish({ applied: true, generation: 2, errors: [], bindFailures: [] })
     expect((await r).generation).toBe(2)
     s.stopping()
   })
@@ -57,7 +57,7 @@ describe('startServiceNotify', () => {
     expect(rec.messages[1]).toEqual({ RELOADING: '1', MONOTONIC_USEC: '123456789', STATUS: 'reloading (SIGHUP)' })
     expect(rec.messages).toHaveLength(2)
     gw.generation = 2
-    pending[0]?.finish({ applied: true, generation: 2, errors: [] })
+    pending[0]?.finish({ applied: true, generation: 2, errors: [], bindFailures: [] })
     await r
     expect(rec.messages[2]).toEqual({ READY: '1', STATUS: 'serving 2 sockets (0.0.0.0:80, 0.0.0.0:443), generation 2' })
   })
@@ -68,11 +68,11 @@ describe('startServiceNotify', () => {
     const s = startServiceNotify(gw, silent, { env, open: rec.open, clock: () => 1n })
     const first = s.reload('SIGHUP')
     const second = s.reload('file change')
-    pending[0]?.finish({ applied: true, generation: 2, errors: [] })
+    pending[0]?.finish({ applied: true, generation: 2, errors: [], bindFailures: [] })
     await first
     expect(rec.messages.map((m) => Object.keys(m)[0])).toEqual(['READY', 'RELOADING'])
     gw.generation = 3
-    pending[1]?.finish({ applied: true, generation: 3, errors: [] })
+    pending[1]?.finish({ applied: true, generation: 3, errors: [], bindFailures: [] })
     await second
     expect(rec.messages.map((m) => Object.keys(m)[0])).toEqual(['READY', 'RELOADING', 'READY'])
     expect(rec.messages[2]?.STATUS).toContain('generation 3')
@@ -84,7 +84,7 @@ describe('startServiceNotify', () => {
     const s = startServiceNotify(gw, silent, { env, open: rec.open, clock: () => 1n })
     const r = s.reload('file change')
     const error = { file: 'a.yaml', line: 1, column: 1, message: 'bad' } as unknown as ReloadOutcome['errors'][number]
-    pending[0]?.finish({ applied: false, generation: 1, errors: [error, error] })
+    pending[0]?.finish({ applied: false, generation: 1, errors: [error, error], bindFailures: [] })
     expect((await r).applied).toBe(false)
     expect(rec.messages[2]).toEqual({
       READY: '1',

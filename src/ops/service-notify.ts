@@ -23,10 +23,10 @@ export interface ServiceNotifyOptions {
 
 /**
  * startServiceNotify tells systemd (Type=notify) that Weir is ready, and returns the hooks for
- * reloads and stopping. Call it once the first configuration is applied and its sockets are bound.
- * Without NOTIFY_SOCKET it does nothing. When listeners could not be bound READY=1 is still sent,
- * with the problem in STATUS: Weir serves the rest of the configuration, as it does on a reload,
- * and withholding READY would only get the process killed at TimeoutStartSec with no reason given.
+ * reloads and stopping. Call it once the first configuration is applied and its sockets are bound:
+ * a start whose sockets cannot be bound fails before this (serve.ts), so READY=1 is never sent for
+ * it. Without NOTIFY_SOCKET it does nothing. A socket that a reload adds and cannot bind is in
+ * STATUS: the rest of the configuration keeps serving.
  */
 export function startServiceNotify(
   gateway: ServiceGateway,

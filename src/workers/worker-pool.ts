@@ -100,7 +100,7 @@ export class WorkerPool implements GatewayControl {
       if (reply?.type !== 'reloaded') continue
       if (!outcome || !reply.outcome.applied) outcome = reply.outcome
     }
-    return outcome ?? { applied: false, generation: this.generation, errors: [] }
+    return outcome ?? { applied: false, generation: this.generation, errors: [], bindFailures: [] }
   }
 
   async statusDocument(): Promise<StatusDocument> {
