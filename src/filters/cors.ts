@@ -1,5 +1,5 @@
 import type { Exchange } from '../listeners/exchange.ts'
-import { httpDate } from '../listeners/http-date.ts'
+import { httpDate } from '../http/http-date.ts'
 import type { Filter, FilterFactory } from './filter.ts'
 import { setHeader } from './header-list.ts'
 

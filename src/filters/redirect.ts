@@ -1,5 +1,5 @@
-import { httpDate } from '../listeners/http-date.ts'
-import { statusText } from '../proxy/status-text.ts'
+import { httpDate } from '../http/http-date.ts'
+import { statusText } from '../http/status-text.ts'
 import type { Filter, FilterFactory } from './filter.ts'
 import { modifyPath, parsePathModifier, type PathModifier } from './path-modifier.ts'
 

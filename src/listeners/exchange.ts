@@ -1,7 +1,9 @@
 import type { RouteStats } from '../admin/metrics.ts'
 import type { Filter } from '../filters/filter.ts'
 import type { CompiledBackend } from '../proxy/backend-set.ts'
-import type { Downstream, RequestBody } from './downstream.ts'
+import type { ErrorSource } from '../http/error-source.ts'
+import type { Downstream } from './downstream.ts'
+import type { RequestBody } from '../http/body.ts'
 
 /** ExchangeRoute is what the access log and metrics need to know about the matched route. */
 export interface ExchangeRoute {
@@ -27,8 +29,8 @@ export class Exchange {
   status = 0
   /** `address:port` of the upstream endpoint that answered, if any. */
   upstream = ''
-  /** Where a failure came from, for logs: upstream, downstream or internal. */
-  errorSource = ''
+  /** Where a failure came from, for logs. */
+  errorSource: ErrorSource = ''
   errorMessage = ''
   /** The port of the listener socket (redirects default to it). */
   port = 0

@@ -1,6 +1,6 @@
 import { ChunkedDecoder, ChunkedError } from '../http1/chunked.ts'
 import { forwardableTrailer } from '../http1/trailer-fields.ts'
-import type { BodySink, RequestBody } from './downstream.ts'
+import type { BodySink, RequestBody } from '../http/body.ts'
 
 /** BodyOwner is the connection side of a request body: flow control and error reporting. */
 export interface BodyOwner {

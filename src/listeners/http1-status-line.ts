@@ -1,4 +1,4 @@
-import { statusText } from '../proxy/status-text.ts'
+import { statusText } from '../http/status-text.ts'
 
 const CRLF = '\r\n'
 

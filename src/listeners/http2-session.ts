@@ -1,13 +1,14 @@
 import http2 from 'node:http2'
 import type { TLSSocket } from 'node:tls'
-import { isHopByHop } from '../proxy/hop-by-hop.ts'
-import { statusText } from '../proxy/status-text.ts'
-import type { BodySink, Downstream, RequestBody, ResponseBodyMode } from './downstream.ts'
+import { isHopByHop } from '../http/hop-by-hop.ts'
+import { statusText } from '../http/status-text.ts'
+import type { Downstream } from './downstream.ts'
+import type { BodySink, RequestBody, ResponseBodyMode } from '../http/body.ts'
 import { Exchange } from './exchange.ts'
 import type { TimedConnection } from './client-timeouts.ts'
 import type { ConnectionHost } from './http-handler.ts'
 import { normaliseHost, splitTarget } from './request-target.ts'
-import { generatedHeaders } from './generated-headers.ts'
+import { generatedHeaders } from '../http/generated-headers.ts'
 
 const NO_TOKENS: readonly string[] = []
 

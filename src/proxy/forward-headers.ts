@@ -1,5 +1,5 @@
 import type { Exchange } from '../listeners/exchange.ts'
-import { isHopByHop } from './hop-by-hop.ts'
+import { isHopByHop } from '../http/hop-by-hop.ts'
 
 /** RequestFraming is how the request body travels to the upstream. */
 export type RequestFraming = 'none' | 'length' | 'chunked'

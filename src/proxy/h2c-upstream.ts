@@ -1,8 +1,8 @@
 import http2 from 'node:http2'
 import type { ResponseHead } from '../http1/response-head.ts'
-import { BODY_NONE, BODY_STREAM, type ResponseBodyMode } from '../listeners/downstream.ts'
+import { BODY_NONE, BODY_STREAM, type ResponseBodyMode } from '../http/body.ts'
 import type { Exchange } from '../listeners/exchange.ts'
-import { isHopByHop } from './hop-by-hop.ts'
+import { isHopByHop } from '../http/hop-by-hop.ts'
 import type { UpstreamListener } from './upstream-listener.ts'
 
 /** SESSION_IDLE_MS closes an HTTP/2 session with no open stream after this long. */

@@ -1,6 +1,7 @@
+import type { ErrorSource } from '../http/error-source.ts'
 import type { Endpoint } from '../balancer/endpoint.ts'
 import type { ResponseHead } from '../http1/response-head.ts'
-import type { BodySink, RequestBody, ResponseBodyMode, TunnelPeer } from '../listeners/downstream.ts'
+import type { BodySink, RequestBody, ResponseBodyMode, TunnelPeer } from '../http/body.ts'
 import type { Exchange } from '../listeners/exchange.ts'
 import type { SessionPersistenceModel } from '../model.ts'
 import type { CompiledBackend } from './backend-set.ts'
@@ -365,7 +366,7 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     this.#done(499)
   }
 
-  #local(status: number, source: string, message: string): void {
+  #local(status: number, source: ErrorSource, message: string): void {
     const ex = this.#ex
     ex.errorSource = source
     ex.errorMessage = message

@@ -1,5 +1,5 @@
 import type { Exchange } from '../listeners/exchange.ts'
-import { statusText } from './status-text.ts'
+import { statusText } from '../http/status-text.ts'
 
 /**
  * respondError answers an exchange with a status Weir generated (404, 500, 502, 503, 504, ...).

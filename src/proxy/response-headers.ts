@@ -1,9 +1,9 @@
 import type { Filter, ResponseHeadOut } from '../filters/filter.ts'
 import type { ResponseHead } from '../http1/response-head.ts'
-import type { ResponseBodyMode } from '../listeners/downstream.ts'
+import type { ResponseBodyMode } from '../http/body.ts'
 import type { Exchange } from '../listeners/exchange.ts'
-import { isHopByHop } from './hop-by-hop.ts'
-import { statusText } from './status-text.ts'
+import { isHopByHop } from '../http/hop-by-hop.ts'
+import { statusText } from '../http/status-text.ts'
 
 const NO_TOKENS: readonly string[] = []
 

@@ -1,8 +1,8 @@
 import type { ResponseHead } from '../http1/response-head.ts'
-import type { TunnelPeer } from '../listeners/downstream.ts'
+import type { TunnelPeer } from '../http/body.ts'
 import type { Exchange } from '../listeners/exchange.ts'
 import { endToEnd } from './response-headers.ts'
-import { statusText } from './status-text.ts'
+import { statusText } from '../http/status-text.ts'
 import type { UpstreamConnection } from './upstream-connection.ts'
 
 /**

@@ -1,5 +1,5 @@
 import type { ResponseHead } from '../http1/response-head.ts'
-import type { ResponseBodyMode } from '../listeners/downstream.ts'
+import type { ResponseBodyMode } from '../http/body.ts'
 import type { UpstreamConnection } from './upstream-connection.ts'
 
 /** UpstreamListener receives the events of the one request a connection carries at a time. */
