@@ -1,4 +1,5 @@
-import type { ReloadOutcome } from './gateway.ts'
+import type { BindFailure } from './listeners/bind-error.ts'
+import type { ConfigError } from './resources/config-error.ts'
 import type { StatusEntry } from './translate/status.ts'
 
 /** StatusDocument is what GET /status returns. */
@@ -23,4 +24,13 @@ export interface GatewayControl {
   /** metricsText is GET /metrics (Prometheus text), merged across workers. */
   metricsText(): string | Promise<string>
   stop(): Promise<void>
+}
+
+/** ReloadOutcome says what a reload did. */
+export interface ReloadOutcome {
+  readonly applied: boolean
+  readonly generation: number
+  readonly errors: readonly ConfigError[]
+  /** Sockets of the applied configuration that could not be bound (not served), with the errno. */
+  readonly bindFailures: readonly BindFailure[]
 }

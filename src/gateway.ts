@@ -5,7 +5,7 @@ import type { BindFailure } from './listeners/bind-error.ts'
 import type { Exchange } from './listeners/exchange.ts'
 import type { ClientTimeouts } from './listeners/client-timeouts.ts'
 import { ListenerManager } from './listeners/manager.ts'
-import type { GatewayControl, StatusDocument } from './gateway-control.ts'
+import type { GatewayControl, ReloadOutcome, StatusDocument } from './gateway-control.ts'
 import { createAccessLog, type AccessLog } from './log.ts'
 import { formatConfigError, type ConfigError } from './resources/config-error.ts'
 import { createRuntime, trimRuntime } from './runtime.ts'
@@ -27,15 +27,6 @@ export interface GatewayOptions {
   readonly reusePort?: boolean
   /** How long clients may keep a connection waiting (defaults: nginx's). */
   readonly clientTimeouts?: ClientTimeouts
-}
-
-/** ReloadOutcome says what a reload did. */
-export interface ReloadOutcome {
-  readonly applied: boolean
-  readonly generation: number
-  readonly errors: readonly ConfigError[]
-  /** Sockets of the applied configuration that could not be bound (not served), with the errno. */
-  readonly bindFailures: readonly BindFailure[]
 }
 
 /**

@@ -1,12 +1,12 @@
-import type { Filter, FilterCreateContext } from '../filters/filter.ts'
-import { FILTERS } from '../filters/registry.ts'
+import type { Filter } from '../filters/filter.ts'
 import type { Exchange } from '../listeners/exchange.ts'
 import type { BackendModel, FilterSpec, RouteMatch, RouteModel } from '../model.ts'
 import { BackendSet } from '../proxy/backend-set.ts'
 import type { ForwardTarget, ProxyRuntime } from '../proxy/forward-target.ts'
 import { ProxyCall } from '../proxy/proxy-call.ts'
 import { respondError } from '../proxy/respond-error.ts'
-import type { CompileScope } from './compile.ts'
+import type { CompileScope } from './compile-scope.ts'
+import { createFilters } from './create-filters.ts'
 import { compileMatch } from './matchers.ts'
 import type { CompiledRoute } from './route-table.ts'
 
@@ -40,17 +40,6 @@ export function compileRoute(r: RouteModel, listener: string, scope: CompileScop
     matches: compileMatch(r.match),
     handle,
   }
-}
-
-/** createFilters instantiates filter specs for one route match. */
-export function createFilters(specs: readonly FilterSpec[], match: RouteMatch, scope: CompileScope): Filter[] {
-  if (specs.length === 0) return []
-  const ctx: FilterCreateContext = { match, compileBackend: (b) => scope.backend(b, match) }
-  return specs.map((spec) => {
-    const factory = FILTERS.get(spec.type)
-    if (!factory) throw new Error(`filter ${spec.type} is not registered`)
-    return factory.create(spec.config, ctx)
-  })
 }
 
 function compileAction(r: RouteModel, scope: CompileScope): (ex: Exchange) => void {

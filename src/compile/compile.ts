@@ -1,16 +1,9 @@
-import type { Metrics } from '../admin/metrics.ts'
-import type { Model, BackendModel, RouteMatch } from '../model.ts'
-import type { CompiledBackend } from '../proxy/backend-set.ts'
-import type { ProxyRuntime } from '../proxy/forward-target.ts'
-import { compileBackend, type BackendRuntime, type BackendUse } from './compile-backend.ts'
-import { compileRoute, createFilters } from './compile-route.ts'
+import type { Model } from '../model.ts'
+import type { BackendUse } from './compile-backend.ts'
+import { compileRoute } from './compile-route.ts'
+import { CompileScope, type CompileRuntime } from './compile-scope.ts'
 import { RouteTable, type CompiledRoute } from './route-table.ts'
 import { SocketTable, type CompiledListener } from './socket-table.ts'
-
-/** CompileRuntime is the long-lived state compiled tables refer to. */
-export interface CompileRuntime extends ProxyRuntime, BackendRuntime {
-  readonly metrics: Metrics
-}
 
 /** Snapshot is one generation of compiled tables, keyed by socket (`address:port`). Never mutated. */
 export interface Snapshot {
@@ -19,32 +12,6 @@ export interface Snapshot {
   readonly tables: ReadonlyMap<string, SocketTable>
   /** What the snapshot uses of the long-lived state, so the rest can be dropped after apply. */
   readonly use: BackendUse
-}
-
-/**
- * CompileScope carries one compilation: the runtime, what it uses, and the backends built so
- * far (a backendRef shared by several route matches compiles once, so its pool is shared).
- */
-export class CompileScope {
-  readonly use: BackendUse = { endpointKeys: new Set(), healthCheckKeys: new Set(), budgetKeys: new Set(), poolKeys: new Set() }
-  readonly #backends = new Map<BackendModel | string, CompiledBackend>()
-
-  constructor(readonly rt: CompileRuntime) {}
-
-  /**
-   * backend compiles a backend of the model once. backendRefs to the same Service port share
-   * one compiled backend (one pool and picker, like an nginx upstream block), unless they carry
-   * backendRef filters of their own.
-   */
-  backend(b: BackendModel, match: RouteMatch): CompiledBackend {
-    const key = b.filters && b.filters.length > 0 ? b : b.key
-    let compiled = this.#backends.get(key)
-    if (!compiled) {
-      compiled = compileBackend(b, this.rt, this.use, createFilters(b.filters ?? [], match, this))
-      this.#backends.set(key, compiled)
-    }
-    return compiled
-  }
 }
 
 /**

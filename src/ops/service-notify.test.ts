@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import pino from 'pino'
-import type { ReloadOutcome } from '../gateway.ts'
+import type { ReloadOutcome } from '../gateway-control.ts'
 import type { SdNotifier } from './sd-notify.ts'
 import { servingStatus, startServiceNotify, watchdogIntervalMs, type ServiceGateway } from './service-notify.ts'
 

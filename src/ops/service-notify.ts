@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
-import type { Gateway, ReloadOutcome } from '../gateway.ts'
+import type { Gateway } from '../gateway.ts'
+import type { ReloadOutcome } from '../gateway-control.ts'
 import { monotonicMicros } from './libc.ts'
 import { openSdNotifier, type SdNotifier } from './sd-notify.ts'
 

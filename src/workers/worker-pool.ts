@@ -1,7 +1,7 @@
 import type { Subprocess } from 'bun'
 import type { Logger } from 'pino'
 import { mergeSnapshots, renderSnapshot, type MetricsSnapshot } from '../admin/metrics-snapshot.ts'
-import type { ReloadOutcome } from '../gateway.ts'
+import type { ReloadOutcome } from '../gateway-control.ts'
 import type { GatewayControl, StatusDocument } from '../gateway-control.ts'
 import { WORKER_ENV, type FromWorker, type ToWorker, type WorkerState } from './worker-protocol.ts'
 

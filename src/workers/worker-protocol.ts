@@ -1,5 +1,5 @@
 import type { MetricsSnapshot } from '../admin/metrics-snapshot.ts'
-import type { ReloadOutcome } from '../gateway.ts'
+import type { ReloadOutcome } from '../gateway-control.ts'
 import type { StatusDocument } from '../gateway-control.ts'
 
 /** WORKER_ENV names the environment variable that makes a Weir process a worker (its index). */
