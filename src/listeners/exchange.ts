@@ -1,4 +1,3 @@
-import type { RouteStats } from '../admin/metrics.ts'
 import type { Filter } from '../filters/filter.ts'
 import type { CompiledBackend } from '../proxy/backend-set.ts'
 import type { ErrorSource } from '../http/error-source.ts'
@@ -9,6 +8,11 @@ import type { RequestBody } from '../http/body.ts'
 export interface ExchangeRoute {
   readonly name: string
   readonly listener: string
+}
+
+/** ExchangeStats is where a finished exchange is counted (the metrics' per-route counters are one). */
+export interface ExchangeStats {
+  record(status: number, startedAt: number): void
 }
 
 /** ExchangeObserver is told when an exchange ends (access log and metrics). */
@@ -25,7 +29,7 @@ export class Exchange {
   /** The listener (namespace/gateway/listener) that took the request. */
   listener = ''
   /** Where the request is counted; set by routing (the route's, or its listener's for a 404). */
-  stats: RouteStats | undefined = undefined
+  stats: ExchangeStats | undefined = undefined
   status = 0
   /** `address:port` of the upstream endpoint that answered, if any. */
   upstream = ''

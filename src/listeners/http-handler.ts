@@ -1,4 +1,5 @@
 import type { ClientTimeouts, DeadlineClock } from './client-timeouts.ts'
+import type { ListenerTls, SocketProtocol } from '../model.ts'
 import type { Exchange, ExchangeObserver } from './exchange.ts'
 
 /** HttpHandler routes and serves requests; a compiled listener-socket table implements it. */
@@ -8,6 +9,23 @@ export interface HttpHandler {
    * is the TLS SNI of the connection, used to detect misdirected requests (421).
    */
   handle(ex: Exchange, serverName: string | undefined): void
+}
+
+/** ServedListener is what a listening socket knows of one Gateway listener: the host it serves and its certificates. */
+export interface ServedListener {
+  readonly hostname: string | undefined
+  readonly tls: ListenerTls | undefined
+}
+
+/**
+ * SocketHandler is what serves one listening socket for one generation (a compiled socket table
+ * is one): the protocol, the Gateway listeners for SNI and certificates, and the request handler.
+ */
+export interface SocketHandler extends HttpHandler {
+  readonly protocol: SocketProtocol
+  readonly listeners: readonly ServedListener[]
+  /** listenerFor returns the listener serving a host or TLS server name. */
+  listenerFor(host: string): ServedListener | undefined
 }
 
 /**

@@ -1,11 +1,15 @@
-import type { Snapshot } from '../compile/compile.ts'
-import type { SocketTable } from '../compile/socket-table.ts'
 import { DEFAULT_CLIENT_TIMEOUTS, type ClientTimeouts } from './client-timeouts.ts'
 import type { ExchangeObserver } from './exchange.ts'
+import type { SocketHandler } from './http-handler.ts'
 import { describeBindError, type BindFailure } from './bind-error.ts'
 import type { ListenerSocket } from './listener-socket.ts'
 import { PlainListener } from './plain-listener.ts'
 import { TlsListener } from './tls-listener.ts'
+
+/** SocketHandlers is a generation's handler per listening socket (`address:port`): a compiled snapshot. */
+export interface SocketHandlers {
+  readonly tables: ReadonlyMap<string, SocketHandler>
+}
 
 /**
  * ListenerManager keeps the bound sockets in step with snapshots (Caddy's graceful swap): it
@@ -29,7 +33,7 @@ export class ListenerManager {
   }
 
   /** apply serves a snapshot and returns the sockets that failed to bind. */
-  async apply(snapshot: Snapshot): Promise<BindFailure[]> {
+  async apply(snapshot: SocketHandlers): Promise<BindFailure[]> {
     const failures: BindFailure[] = []
     const next = new Map<string, ListenerSocket>()
     const drains: Promise<void>[] = []
@@ -50,7 +54,7 @@ export class ListenerManager {
         failures.push({ socketKey: key, ...describeBindError(err) })
       }
     }
-    for (const [key, socket] of next) socket.swap(snapshot.tables.get(key) as SocketTable)
+    for (const [key, socket] of next) socket.swap(snapshot.tables.get(key) as SocketHandler)
     for (const [key, socket] of this.#sockets) {
       if (next.get(key) !== socket) drains.push(socket.drain(this.#drainTimeoutMs))
     }
@@ -71,7 +75,7 @@ export class ListenerManager {
     return [...this.#sockets.keys()]
   }
 
-  async #bind(key: string, table: SocketTable): Promise<ListenerSocket> {
+  async #bind(key: string, table: SocketHandler): Promise<ListenerSocket> {
     const { address, port } = parseSocketKey(key)
     if (table.protocol === 'HTTPS') return TlsListener.bind(key, address, port, table, this.#observer, this.#timeouts, this.#reusePort)
     return PlainListener.bind(key, address, port, table, this.#observer, this.#timeouts, this.#reusePort)

@@ -1,9 +1,8 @@
 import type { Socket, TCPSocketListener } from 'bun'
-import type { SocketTable } from '../compile/socket-table.ts'
 import { DeadlineClock, type ClientTimeouts } from './client-timeouts.ts'
 import { ConnectionSet } from './connection-set.ts'
 import type { ExchangeObserver } from './exchange.ts'
-import type { ConnectionHost } from './http-handler.ts'
+import type { ConnectionHost, SocketHandler } from './http-handler.ts'
 import { Http1Connection } from './http1-connection.ts'
 import type { ListenerSocket } from './listener-socket.ts'
 import { BunSocketTransport } from './transport.ts'
@@ -20,7 +19,7 @@ interface SocketState {
  */
 export class PlainListener implements ListenerSocket, ConnectionHost {
   readonly protocol = 'HTTP' as const
-  handler: SocketTable
+  handler: SocketHandler
   draining = false
   readonly #server: TCPSocketListener<SocketState>
   readonly #connections = new ConnectionSet<Http1Connection>()
@@ -28,7 +27,7 @@ export class PlainListener implements ListenerSocket, ConnectionHost {
 
   private constructor(
     readonly key: string,
-    table: SocketTable,
+    table: SocketHandler,
     readonly observer: ExchangeObserver,
     readonly timeouts: ClientTimeouts,
     address: string,
@@ -73,7 +72,7 @@ export class PlainListener implements ListenerSocket, ConnectionHost {
   }
 
   /** bind opens the socket; it throws if the address cannot be bound (in use, not local, ...). */
-  static bind(key: string, address: string, port: number, table: SocketTable, observer: ExchangeObserver, timeouts: ClientTimeouts, reusePort = false): PlainListener {
+  static bind(key: string, address: string, port: number, table: SocketHandler, observer: ExchangeObserver, timeouts: ClientTimeouts, reusePort = false): PlainListener {
     return new PlainListener(key, table, observer, timeouts, address, port, reusePort)
   }
 
@@ -81,7 +80,7 @@ export class PlainListener implements ListenerSocket, ConnectionHost {
     return this.#server.port
   }
 
-  swap(table: SocketTable): void {
+  swap(table: SocketHandler): void {
     this.handler = table
   }
 

@@ -1,12 +1,11 @@
 import http2 from 'node:http2'
 import tls from 'node:tls'
-import type { CompiledListener, SocketTable } from '../compile/socket-table.ts'
 import type { ListenerTls } from '../model.ts'
 import { DeadlineClock, type ClientTimeouts, type TimedConnection } from './client-timeouts.ts'
 import { ConnectionSet, type Closable } from './connection-set.ts'
 import type { ExchangeObserver } from './exchange.ts'
 import { Http2Session } from './http2-session.ts'
-import type { ConnectionHost } from './http-handler.ts'
+import type { ConnectionHost, ServedListener, SocketHandler } from './http-handler.ts'
 import { Http1Connection } from './http1-connection.ts'
 import type { ListenerSocket } from './listener-socket.ts'
 import { NodeSocketTransport } from './transport.ts'
@@ -20,18 +19,18 @@ import { NodeSocketTransport } from './transport.ts'
  */
 export class TlsListener implements ListenerSocket, ConnectionHost {
   readonly protocol = 'HTTPS' as const
-  handler: SocketTable
+  handler: SocketHandler
   draining = false
   readonly #server: tls.Server
   readonly #h2: http2.Http2Server
   readonly #connections = new ConnectionSet<Closable & TimedConnection>()
   readonly clock: DeadlineClock
-  #contexts = new Map<CompiledListener, tls.SecureContext>()
+  #contexts = new Map<ServedListener, tls.SecureContext>()
   #defaultContext: tls.SecureContext | undefined
 
   private constructor(
     readonly key: string,
-    table: SocketTable,
+    table: SocketHandler,
     readonly observer: ExchangeObserver,
     readonly timeouts: ClientTimeouts
   ) {
@@ -66,7 +65,7 @@ export class TlsListener implements ListenerSocket, ConnectionHost {
     key: string,
     address: string,
     port: number,
-    table: SocketTable,
+    table: SocketHandler,
     observer: ExchangeObserver,
     timeouts: ClientTimeouts,
     reusePort = false
@@ -90,7 +89,7 @@ export class TlsListener implements ListenerSocket, ConnectionHost {
     return typeof a === 'object' && a !== null ? a.port : 0
   }
 
-  swap(table: SocketTable): void {
+  swap(table: SocketHandler): void {
     this.#buildContexts(table)
     this.handler = table
     const pair = this.#defaultKeyPair(table)
@@ -127,8 +126,8 @@ export class TlsListener implements ListenerSocket, ConnectionHost {
     return (listener && this.#contexts.get(listener)) ?? this.#defaultContext
   }
 
-  #buildContexts(table: SocketTable): void {
-    const contexts = new Map<CompiledListener, tls.SecureContext>()
+  #buildContexts(table: SocketHandler): void {
+    const contexts = new Map<ServedListener, tls.SecureContext>()
     let fallback: tls.SecureContext | undefined
     for (const l of table.listeners) {
       if (!l.tls) continue
@@ -141,7 +140,7 @@ export class TlsListener implements ListenerSocket, ConnectionHost {
   }
 
   /** defaultKeyPair is served to clients that send no SNI: the catch-all listener's, else the first. */
-  #defaultKeyPair(table: SocketTable): { cert?: string[]; key?: string[] } {
+  #defaultKeyPair(table: SocketHandler): { cert?: string[]; key?: string[] } {
     const withTls = table.listeners.filter((l) => l.tls)
     const chosen = withTls.find((l) => l.hostname === undefined) ?? withTls[0]
     return chosen?.tls ? keyPair(chosen.tls) : {}
