@@ -1,0 +1,133 @@
+// `bun run fuzz`: seeded, time- and count-bounded fuzzing of Weir's parsers, config loader and
+// forwarding path. Every failing input is written to fuzz/corpus/<target>/, which `bun test`
+// replays (fuzz/corpus.test.ts), and the process exits 1.
+import { parseArgs } from 'node:util'
+import { saveEntry } from './corpus.ts'
+import { Rng } from './random.ts'
+import type { Target } from './target.ts'
+import { TARGETS } from './targets.ts'
+
+const USAGE = `usage: bun run fuzz [--seed N] [--seconds S] [--runs N] [--target NAME]...
+  --seed N      first seed (default 1); input i of a target is generated from seed N + i
+  --seconds S   wall-clock budget for the whole run, shared by the targets (default 10)
+  --runs N      at most N inputs per target (default: unbounded, the time decides)
+  --target NAME only this target (repeatable); one of: ${TARGETS.map((t) => t.name).join(', ')}
+  --no-save     do not write failing inputs to the corpus`
+
+/** TargetReport is what one target's share of the run did. */
+interface TargetReport {
+  readonly name: string
+  runs: number
+  seconds: number
+  failure?: { iteration: number; message: string; saved?: string }
+  outcomes: Map<string, number>
+}
+
+// Async checks get this long before the input counts as a hang.
+const CHECK_TIMEOUT_MS = 15_000
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`check did not finish within ${ms} ms (a hang)`)), ms)
+  })
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
+}
+
+async function fuzzTarget(target: Target, seed: number, deadline: number, maxRuns: number, save: boolean): Promise<TargetReport> {
+  const report: TargetReport = { name: target.name, runs: 0, seconds: 0, outcomes: new Map() }
+  const started = performance.now()
+  await target.setup?.()
+  try {
+    for (let i = 0; i < maxRuns && Date.now() < deadline; i++) {
+      // One generator per input, so seed + i regenerates input i without replaying the others.
+      const rng = new Rng(seed + i)
+      const input = target.generate(rng)
+      let outcome: string
+      try {
+        const r = target.check(input, rng)
+        outcome = typeof r === 'string' ? r : await withTimeout(r, CHECK_TIMEOUT_MS)
+      } catch (err) {
+        const message = err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err)
+        report.failure = { iteration: i, message }
+        if (save) {
+          const note = `target: ${target.name}\nfound: ${new Date().toISOString()} by \`bun run fuzz --target ${target.name} --seed ${seed}\` (input ${i}, seed ${seed + i})\n\n${message}`
+          report.failure.saved = saveEntry(target.name, input, note)
+        }
+        report.runs = i + 1
+        break
+      }
+      report.outcomes.set(outcome, (report.outcomes.get(outcome) ?? 0) + 1)
+      report.runs = i + 1
+    }
+  } finally {
+    await target.teardown?.()
+  }
+  report.seconds = (performance.now() - started) / 1000
+  return report
+}
+
+function printReport(r: TargetReport): void {
+  const rate = r.seconds > 0 ? Math.round(r.runs / r.seconds) : 0
+  const outcomes = [...r.outcomes].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}: ${n}`).join(', ')
+  console.log(`${r.name.padEnd(14)} ${String(r.runs).padStart(8)} inputs  ${r.seconds.toFixed(1).padStart(5)} s  ${String(rate).padStart(6)}/s  ${r.failure ? 'FAILED' : 'ok'}`)
+  if (outcomes) console.log(`${''.padEnd(16)}${outcomes}`)
+  if (r.failure) {
+    console.log(`  input ${r.failure.iteration}: ${r.failure.message.split('\n').slice(0, 6).join('\n    ')}`)
+    if (r.failure.saved) console.log(`  saved to ${r.failure.saved}`)
+  }
+}
+
+async function main(): Promise<number> {
+  let values
+  try {
+    ;({ values } = parseArgs({
+      args: Bun.argv.slice(2),
+      options: {
+        seed: { type: 'string', default: '1' },
+        seconds: { type: 'string', default: '10' },
+        runs: { type: 'string' },
+        target: { type: 'string', multiple: true },
+        'no-save': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }))
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`)
+    return 2
+  }
+  if (values.help) {
+    console.log(USAGE)
+    return 0
+  }
+  const seed = Number(values.seed)
+  const seconds = Number(values.seconds)
+  const maxRuns = values.runs === undefined ? Infinity : Number(values.runs)
+  const chosen = values.target ?? TARGETS.map((t) => t.name)
+  const targets = chosen.map((name) => TARGETS.find((t) => t.name === name))
+  if (!Number.isSafeInteger(seed) || !(seconds > 0) || !(maxRuns > 0) || targets.includes(undefined)) {
+    console.error(`bad arguments\n${USAGE}`)
+    return 2
+  }
+  console.log(`fuzz: seed ${seed}, ${seconds} s, targets ${chosen.join(', ')}`)
+  const reports: TargetReport[] = []
+  const end = Date.now() + seconds * 1000
+  for (const [k, target] of (targets as Target[]).entries()) {
+    // Each target gets an equal share of what is left, so one that finishes early (--runs) or
+    // fails gives its time to the rest.
+    const deadline = Date.now() + (end - Date.now()) / (targets.length - k)
+    const report = await fuzzTarget(target, seed, deadline, maxRuns, !values['no-save'])
+    printReport(report)
+    reports.push(report)
+  }
+  const failed = reports.filter((r) => r.failure)
+  if (failed.length > 0) {
+    console.log(`fuzz: ${failed.length} target(s) failed: ${failed.map((r) => r.name).join(', ')}`)
+    return 1
+  }
+  console.log('fuzz: no failures')
+  return 0
+}
+
+process.exit(await main())
