@@ -19,8 +19,18 @@ interface TargetReport {
   readonly name: string
   runs: number
   seconds: number
-  failure?: { iteration: number; message: string; saved?: string }
+  /** Inputs that broke an invariant; the first of each kind is kept in `failures`. */
+  failed: number
+  failures: { iteration: number; message: string; saved?: string }[]
   outcomes: Map<string, number>
+}
+
+// A target goes on after a failure, to find others, but keeps at most this many kinds of them.
+const MAX_FAILURE_KINDS = 3
+
+// Failures that differ only in numbers or quoted text are one kind: one corpus entry each.
+function failureKind(message: string): string {
+  return (message.split('\n')[0] ?? '').replace(/"[^"]*"|'[^']*'|\d+/g, '_')
 }
 
 // Async checks get this long before the input counts as a hang.
@@ -35,7 +45,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 async function fuzzTarget(target: Target, seed: number, deadline: number, maxRuns: number, save: boolean): Promise<TargetReport> {
-  const report: TargetReport = { name: target.name, runs: 0, seconds: 0, outcomes: new Map() }
+  const report: TargetReport = { name: target.name, runs: 0, seconds: 0, failed: 0, failures: [], outcomes: new Map() }
+  const kinds = new Set<string>()
   const started = performance.now()
   await target.setup?.()
   try {
@@ -49,13 +60,19 @@ async function fuzzTarget(target: Target, seed: number, deadline: number, maxRun
         outcome = typeof r === 'string' ? r : await withTimeout(r, CHECK_TIMEOUT_MS)
       } catch (err) {
         const message = err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err)
-        report.failure = { iteration: i, message }
+        report.failed++
+        report.runs = i + 1
+        const kind = failureKind(message)
+        if (kinds.has(kind)) continue
+        kinds.add(kind)
+        const failure: TargetReport['failures'][number] = { iteration: i, message }
         if (save) {
           const note = `target: ${target.name}\nfound: ${new Date().toISOString()} by \`bun run fuzz --target ${target.name} --seed ${seed}\` (input ${i}, seed ${seed + i})\n\n${message}`
-          report.failure.saved = saveEntry(target.name, input, note)
+          failure.saved = saveEntry(target.name, input, note)
         }
-        report.runs = i + 1
-        break
+        report.failures.push(failure)
+        if (kinds.size >= MAX_FAILURE_KINDS) break
+        continue
       }
       report.outcomes.set(outcome, (report.outcomes.get(outcome) ?? 0) + 1)
       report.runs = i + 1
@@ -70,15 +87,22 @@ async function fuzzTarget(target: Target, seed: number, deadline: number, maxRun
 function printReport(r: TargetReport): void {
   const rate = r.seconds > 0 ? Math.round(r.runs / r.seconds) : 0
   const outcomes = [...r.outcomes].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}: ${n}`).join(', ')
-  console.log(`${r.name.padEnd(14)} ${String(r.runs).padStart(8)} inputs  ${r.seconds.toFixed(1).padStart(5)} s  ${String(rate).padStart(6)}/s  ${r.failure ? 'FAILED' : 'ok'}`)
+  const verdict = r.failed > 0 ? `FAILED (${r.failed} inputs)` : 'ok'
+  console.log(`${r.name.padEnd(14)} ${String(r.runs).padStart(8)} inputs  ${r.seconds.toFixed(1).padStart(5)} s  ${String(rate).padStart(6)}/s  ${verdict}`)
   if (outcomes) console.log(`${''.padEnd(16)}${outcomes}`)
-  if (r.failure) {
-    console.log(`  input ${r.failure.iteration}: ${r.failure.message.split('\n').slice(0, 6).join('\n    ')}`)
-    if (r.failure.saved) console.log(`  saved to ${r.failure.saved}`)
+  for (const f of r.failures) {
+    console.log(`  input ${f.iteration}: ${f.message.split('\n').slice(0, 6).join('\n    ')}`)
+    if (f.saved) console.log(`  saved to ${f.saved}`)
   }
 }
 
 async function main(): Promise<number> {
+  // The yaml library reports stringified complex keys through process warnings, one line per
+  // document; thousands of them would bury the report, so they are counted instead.
+  let warnings = 0
+  process.emitWarning = () => {
+    warnings++
+  }
   let values
   try {
     ;({ values } = parseArgs({
@@ -121,7 +145,8 @@ async function main(): Promise<number> {
     printReport(report)
     reports.push(report)
   }
-  const failed = reports.filter((r) => r.failure)
+  if (warnings > 0) console.log(`fuzz: ${warnings} process warnings (from the yaml library) were silenced`)
+  const failed = reports.filter((r) => r.failed > 0)
   if (failed.length > 0) {
     console.log(`fuzz: ${failed.length} target(s) failed: ${failed.map((r) => r.name).join(', ')}`)
     return 1
