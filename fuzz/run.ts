@@ -67,7 +67,7 @@ async function fuzzTarget(target: Target, seed: number, deadline: number, maxRun
         kinds.add(kind)
         const failure: TargetReport['failures'][number] = { iteration: i, message }
         if (save) {
-          const note = `target: ${target.name}\nfound: ${new Date().toISOString()} by \`bun run fuzz --target ${target.name} --seed ${seed}\` (input ${i}, seed ${seed + i})\n\n${message}`
+          const note = `${message.split('\n')[0]}\n\ntarget: ${target.name}\nfound: ${new Date().toISOString()} by \`bun run fuzz --target ${target.name} --seed ${seed}\` (input ${i}, seed ${seed + i})\n\n${message}`
           failure.saved = saveEntry(target.name, input, note)
         }
         report.failures.push(failure)
