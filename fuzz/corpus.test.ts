@@ -20,8 +20,10 @@ for (const target of TARGETS) {
     })
     for (const entry of entries) {
       const summary = entry.note.split('\n')[0] || '(no note)'
+      // A check declared without the Rng parameter makes no random choices: one run is enough.
+      const seeds = target.check.length > 1 ? SEEDS : SEEDS.slice(0, 1)
       test(`${entry.name}: ${summary}`, async () => {
-        for (const seed of SEEDS) {
+        for (const seed of seeds) {
           const outcome = await target.check(entry.input, new Rng(seed))
           expect(typeof outcome).toBe('string')
         }
