@@ -28,9 +28,12 @@ interface TargetReport {
 // A target goes on after a failure, to find others, but keeps at most this many kinds of them.
 const MAX_FAILURE_KINDS = 3
 
-// Failures that differ only in numbers or quoted text are one kind: one corpus entry each.
+// Failures that differ only in the details after the last ': ' (a value, a header list), in
+// numbers, quoted or parenthesised text are one kind, and get one corpus entry.
 function failureKind(message: string): string {
-  return (message.split('\n')[0] ?? '').replace(/"[^"]*"|'[^']*'|\d+/g, '_')
+  const line = (message.split('\n')[0] ?? '').replace(/"[^"]*"|\([^)]*\)|\d+/g, '_')
+  const cut = line.lastIndexOf(': ')
+  return cut > line.indexOf(': ') ? line.slice(0, cut) : line
 }
 
 // Async checks get this long before the input counts as a hang.
