@@ -37,8 +37,8 @@ export function splitHead(text: string): WireHead {
   return { startLine, fields }
 }
 
-// A loop, not /[ \t]+$/: that regular expression is quadratic on a long run of spaces mid-value.
-function trimOws(s: string): string {
+/** trimOws drops leading and trailing SP and HTAB; a loop, as /[ \t]+$/ is quadratic mid-value. */
+export function trimOws(s: string): string {
   let start = 0
   let end = s.length
   while (start < end && (s[start] === ' ' || s[start] === '\t')) start++

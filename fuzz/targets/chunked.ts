@@ -1,4 +1,5 @@
 import { ChunkedDecoder, ChunkedError } from '../../src/http1/chunked.ts'
+import { referenceChunked } from '../chunked-reference.ts'
 import { mutate } from '../mutate.ts'
 import type { Rng } from '../random.ts'
 import { violated, type Target } from '../target.ts'
@@ -135,6 +136,18 @@ export function checkChunked(input: Uint8Array, rng: Rng): string {
   for (const sizes of splits) {
     const split = decode(encoding, sizes)
     if (!same(whole, split)) violated(`split ${JSON.stringify(sizes.slice(0, 40))} gives ${show(split)}\nin one piece: ${show(whole)}`)
+  }
+  // The decoder's verdict must be the reference reading's: the same payload and end for a valid
+  // body, an error for an invalid one (or for bytes it can already tell will not do).
+  const ref = referenceChunked(encoding)
+  if (ref.kind === 'complete') {
+    if (!whole.done || whole.consumed !== ref.end || !whole.payload.equals(ref.payload) || JSON.stringify(whole.trailers) !== JSON.stringify(ref.trailers)) {
+      violated(`the reference reads a ${ref.payload.length}-byte body ending at ${ref.end} with trailers ${JSON.stringify(ref.trailers)}; the decoder: ${show(whole)}`)
+    }
+  } else if (whole.done) {
+    violated(`the decoder accepted what the reference calls ${ref.kind === 'invalid' ? `invalid (${ref.reason})` : 'incomplete'}: ${show(whole)}`)
+  } else if (ref.kind === 'invalid' && whole.error === '') {
+    violated(`the decoder waits for more after what the reference calls invalid (${ref.reason})`)
   }
   if (parts.valid) {
     if (whole.error !== '') violated(`valid encoding refused: ${whole.error}`)

@@ -114,6 +114,13 @@ export function checkRequestHead(input: Uint8Array, rng: Rng): string {
   const whole = parseWhole(input)
   if (whole.kind === 'error' && !ERROR_STATUSES.has(whole.status)) violated(`error status ${whole.status}`)
   if (whole.kind === 'complete') checkAcceptedHead(input, whole.head, whole.length)
+  // The parser reads buf[offset, end) only: junk around the input must change nothing.
+  const framed = new Uint8Array(input.length + 16)
+  const offset = rng.range(0, 8)
+  framed.fill(0x0a)
+  framed.set(input, offset)
+  const inFrame = parseRequestHead(framed, offset, offset + input.length, MAX_HEAD_BYTES)
+  if (describe(inFrame) !== describe(whole)) violated(`at offset ${offset} with bytes after end: ${describe(inFrame)}\nalone: ${describe(whole)}`)
   const splits: number[][] = [rng.splits(input.length)]
   if (input.length <= 2048) splits.push(Array.from({ length: input.length }, () => 1))
   for (const sizes of splits) {

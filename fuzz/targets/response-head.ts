@@ -97,6 +97,13 @@ export function checkResponseHead(input: Uint8Array, rng: Rng): string {
   const whole = readHeads(input, [input.length], (r, offset) => {
     if (r.kind === 'complete') checkAcceptedHead(input, offset, r.head, r.length)
   })
+  // The parser reads buf[offset, end) only: junk around the input must change nothing.
+  const framed = new Uint8Array(input.length + 16).fill(0x0a)
+  const offset = rng.range(0, 8)
+  framed.set(input, offset)
+  const alone = describe(parseResponseHead(input, 0, input.length, MAX_HEAD_BYTES))
+  const inFrame = describe(parseResponseHead(framed, offset, offset + input.length, MAX_HEAD_BYTES))
+  if (inFrame !== alone) violated(`at offset ${offset} with bytes after end: ${inFrame}\nalone: ${alone}`)
   const splits: number[][] = [rng.splits(input.length)]
   // Byte by byte only for short inputs: every piece re-parses the whole buffer, as the
   // connection does, which is quadratic.
