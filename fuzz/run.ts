@@ -21,7 +21,8 @@ interface TargetReport {
   seconds: number
   /** Inputs that broke an invariant; the first of each kind is kept in `failures`. */
   failed: number
-  failures: { iteration: number; message: string; saved?: string }[]
+  /** `alone` is false when the input passed on fresh servers: an earlier input broke them. */
+  failures: { iteration: number; message: string; alone: boolean; saved?: string }[]
   outcomes: Map<string, number>
 }
 
@@ -47,6 +48,16 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
 }
 
+/** runCheck runs one check and returns its outcome label, or the failure's message. */
+async function runCheck(target: Target, input: Uint8Array, rng: Rng): Promise<{ outcome: string } | { message: string }> {
+  try {
+    const r = target.check(input, rng)
+    return { outcome: typeof r === 'string' ? r : await withTimeout(r, CHECK_TIMEOUT_MS) }
+  } catch (err) {
+    return { message: err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err) }
+  }
+}
+
 async function fuzzTarget(target: Target, seed: number, deadline: number, maxRuns: number, save: boolean): Promise<TargetReport> {
   const report: TargetReport = { name: target.name, runs: 0, seconds: 0, failed: 0, failures: [], outcomes: new Map() }
   const kinds = new Set<string>()
@@ -57,28 +68,35 @@ async function fuzzTarget(target: Target, seed: number, deadline: number, maxRun
       // One generator per input, so seed + i regenerates input i without replaying the others.
       const rng = new Rng(seed + i)
       const input = target.generate(rng)
-      let outcome: string
-      try {
-        const r = target.check(input, rng)
-        outcome = typeof r === 'string' ? r : await withTimeout(r, CHECK_TIMEOUT_MS)
-      } catch (err) {
-        const message = err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err)
-        report.failed++
-        report.runs = i + 1
-        const kind = failureKind(message)
-        if (kinds.has(kind)) continue
-        kinds.add(kind)
-        const failure: TargetReport['failures'][number] = { iteration: i, message }
-        if (save) {
-          const note = `${message.split('\n')[0]}\n\ntarget: ${target.name}\nfound: ${new Date().toISOString()} by \`bun run fuzz --target ${target.name} --seed ${seed}\` (input ${i}, seed ${seed + i})\n\n${message}`
-          failure.saved = saveEntry(target.name, input, note)
-        }
-        report.failures.push(failure)
-        if (kinds.size >= MAX_FAILURE_KINDS) break
+      const result = await runCheck(target, input, rng)
+      report.runs = i + 1
+      if ('outcome' in result) {
+        report.outcomes.set(result.outcome, (report.outcomes.get(result.outcome) ?? 0) + 1)
         continue
       }
-      report.outcomes.set(outcome, (report.outcomes.get(outcome) ?? 0) + 1)
-      report.runs = i + 1
+      const { message } = result
+      report.failed++
+      let alone = true
+      if (target.setup) {
+        // A failure may leave the target's servers broken for the inputs after it: start them
+        // again, and check this input once more on them, so the corpus only gets inputs that
+        // fail on their own.
+        await target.teardown?.()
+        await target.setup()
+        const again = new Rng(seed + i)
+        target.generate(again)
+        alone = 'message' in (await runCheck(target, input, again))
+      }
+      const kind = failureKind(message)
+      if (kinds.has(kind)) continue
+      kinds.add(kind)
+      const failure: TargetReport['failures'][number] = { iteration: i, message, alone }
+      if (save && alone) {
+        const note = `${message.split('\n')[0]}\n\ntarget: ${target.name}\nfound: ${new Date().toISOString()} by \`bun run fuzz --target ${target.name} --seed ${seed}\` (input ${i}, seed ${seed + i})\n\n${message}`
+        failure.saved = saveEntry(target.name, input, note)
+      }
+      report.failures.push(failure)
+      if (kinds.size >= MAX_FAILURE_KINDS) break
     }
   } finally {
     await target.teardown?.()
@@ -95,6 +113,7 @@ function printReport(r: TargetReport): void {
   if (outcomes) console.log(`${''.padEnd(16)}${outcomes}`)
   for (const f of r.failures) {
     console.log(`  input ${f.iteration}: ${f.message.split('\n').slice(0, 6).join('\n    ')}`)
+    if (!f.alone) console.log('  not saved: it passed on fresh servers, so an earlier input left them broken')
     if (f.saved) console.log(`  saved to ${f.saved}`)
   }
 }
