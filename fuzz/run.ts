@@ -27,7 +27,7 @@ interface TargetReport {
 }
 
 // A target goes on after a failure, to find others, but keeps at most this many kinds of them.
-const MAX_FAILURE_KINDS = 3
+const MAX_FAILURE_KINDS = 5
 
 // Failures that differ only in the details after the last ': ' (a value, a header list), in
 // numbers, quoted or parenthesised text are one kind, and get one corpus entry.
