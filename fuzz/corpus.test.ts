@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { loadEntries } from './corpus.ts'
 import { Rng } from './random.ts'
 import { TARGETS } from './targets.ts'
@@ -12,10 +12,12 @@ for (const target of TARGETS) {
   const entries = loadEntries(target.name)
   if (entries.length === 0) continue
   describe(`fuzz corpus: ${target.name}`, () => {
-    beforeAll(async () => {
+    // Fresh servers for every entry, as the fuzzer checks an input before saving it: one entry
+    // that breaks them must not fail the next.
+    beforeEach(async () => {
       await target.setup?.()
     })
-    afterAll(async () => {
+    afterEach(async () => {
       await target.teardown?.()
     })
     for (const entry of entries) {

@@ -27,6 +27,7 @@ let dir: ConfigDir
 let port: number
 let adminPort: number
 let proc: Subprocess<'ignore', 'ignore', 'pipe'>
+let stderr = ''
 
 function route(version: number, options: { header: boolean; second: boolean }): string {
   const filter = options.header
@@ -134,6 +135,10 @@ beforeAll(async () => {
     ['bun', main, '--config', dir.path, '--bind', '127.0.0.1', '--admin', `127.0.0.1:${adminPort}`, '--access-log', 'off', '--log-level', 'error'],
     { stdin: 'ignore', stdout: 'ignore', stderr: 'pipe' }
   )
+  // Read stderr as it comes, so a full pipe never blocks Weir, and to show it if Weir dies.
+  void (async () => {
+    for await (const chunk of proc.stderr.pipeThrough(new TextDecoderStream())) stderr += chunk
+  })()
   await waitFor(async () => (await fetch(`http://127.0.0.1:${adminPort}/ready`).catch(() => undefined))?.status === 200, 15_000, 'Weir to be ready')
 })
 
@@ -258,6 +263,7 @@ test(
     ws.stopSending()
     await waitFor(() => ws.echoed.length >= ws.sent.length || ws.closed !== undefined, 5_000, 'the last WebSocket echoes').catch(() => {})
 
+    expect(proc.exitCode === null ? 'running' : `exited ${proc.exitCode}: ${stderr}`).toBe('running')
     expect(failures).toEqual([])
     // Enough traffic to mean something: requests ran during every reload.
     expect(requests).toBeGreaterThan(REWRITES * LOAD_CLIENTS)
