@@ -80,7 +80,9 @@ function checkAcceptedHead(input: Uint8Array, head: RequestHead, length: number)
   if (extra.length > 0 || !TOKEN.test(method ?? '')) violated(`accepted request line ${JSON.stringify(wire.startLine)}`)
   if (head.method !== method) violated(`method ${head.method} for ${JSON.stringify(method)}`)
   if (head.target !== target) violated(`target ${JSON.stringify(head.target)} for ${JSON.stringify(target)}`)
-  if (`HTTP/1.${head.minorVersion}` !== version) violated(`minor version ${head.minorVersion} for ${version}`)
+  // RFC 9110 §2.5: a later 1.x minor version may be served as 1.1, the highest Weir speaks.
+  const minor = /^HTTP\/1\.(\d)$/.exec(version ?? '')
+  if (!minor || head.minorVersion !== Math.min(1, Number(minor[1]))) violated(`minor version ${head.minorVersion} for ${version}`)
   if (head.headers.length !== wire.fields.length * 2) violated(`${head.headers.length / 2} headers for ${wire.fields.length} field lines`)
   wire.fields.forEach((f, i) => {
     const name = head.headers[2 * i]
