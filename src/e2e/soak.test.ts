@@ -82,14 +82,17 @@ function rewrite(i: number): { yaml: string; valid: boolean } {
   return { yaml: route(i, { header: last || i % 2 === 0, second: last || i % 3 === 0 }), valid: true }
 }
 
-async function metric(name: string): Promise<number> {
+/** metrics reads the admin /metrics once: the reload counters and the generation of one moment. */
+async function metrics(): Promise<{ reloads: number; generation: number }> {
   const text = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text()
-  const line = text.split('\n').find((l) => l.startsWith(name))
-  return line === undefined ? NaN : Number(line.slice(line.lastIndexOf(' ') + 1))
-}
-
-async function reloads(): Promise<number> {
-  return (await metric('weir_config_reloads_total{result="success"}')) + (await metric('weir_config_reloads_total{result="failure"}'))
+  const value = (name: string) => {
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `))
+    return line === undefined ? NaN : Number(line.slice(line.lastIndexOf(' ') + 1))
+  }
+  return {
+    reloads: value('weir_config_reloads_total{result="success"}') + value('weir_config_reloads_total{result="failure"}'),
+    generation: value('weir_config_generation'),
+  }
 }
 
 beforeAll(async () => {
@@ -246,12 +249,13 @@ test(
     const generations: number[] = []
     for (let i = 0; i < REWRITES; i++) {
       const { yaml, valid } = rewrite(i)
-      const before = await reloads()
-      const generation = await metric('weir_config_generation ')
+      const before = await metrics()
       await dir.write('route.yaml', yaml)
       // The file watcher, not a signal, picks the change up: the path a user's editor takes.
-      await waitFor(async () => (await reloads()) > before, 10_000, `the reload of rewrite ${i}`)
-      const now = await metric('weir_config_generation ')
+      let after = before
+      await waitFor(async () => (after = await metrics()).reloads > before.reloads, 10_000, `the reload of rewrite ${i}`)
+      const generation = before.generation
+      const now = after.generation
       // A valid file becomes the next generation; an invalid one leaves the last good one serving.
       if (now !== (valid ? generation + 1 : generation)) failures.push(`rewrite ${i} (${valid ? 'valid' : 'invalid'}): generation ${generation} → ${now}`)
       generations.push(now)
