@@ -265,6 +265,7 @@ test(
     running = false
     const requests = (await Promise.all(load)).reduce((a, b) => a + b, 0)
     ws.stopSending()
+    // No throw on a timeout here: the assertions below say which echoes are missing.
     await waitFor(() => ws.echoed.length >= ws.sent.length || ws.closed !== undefined, 5_000, 'the last WebSocket echoes').catch(() => {})
 
     expect(proc.exitCode === null ? 'running' : `exited ${proc.exitCode}: ${stderr}`).toBe('running')
