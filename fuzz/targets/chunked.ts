@@ -36,9 +36,10 @@ interface Decoded {
   error: string
 }
 
-function decode(encoding: Uint8Array, sizes: readonly number[]): Decoded {
+// Without `sink` the decoder only checks framing, as the connection runs it for pass-through.
+function decode(encoding: Uint8Array, sizes: readonly number[], sink = true): Decoded {
   const out: Uint8Array[] = []
-  const d = new ChunkedDecoder((data) => out.push(Uint8Array.from(data)))
+  const d = new ChunkedDecoder(sink ? (data) => out.push(Uint8Array.from(data)) : undefined)
   let consumed = 0
   let done = false
   let error = ''
@@ -136,6 +137,11 @@ export function checkChunked(input: Uint8Array, rng: Rng): string {
   for (const sizes of splits) {
     const split = decode(encoding, sizes)
     if (!same(whole, split)) violated(`split ${JSON.stringify(sizes.slice(0, 40))} gives ${show(split)}\nin one piece: ${show(whole)}`)
+  }
+  // Pass-through (no sink) frames the body exactly as decoding does.
+  const framing = decode(encoding, rng.splits(encoding.length), false)
+  if (framing.error !== whole.error || framing.done !== whole.done || (whole.error === '' && framing.consumed !== whole.consumed)) {
+    violated(`pass-through framing gives ${show(framing)}\ndecoding: ${show(whole)}`)
   }
   // The decoder's verdict must be the reference reading's: the same payload and end for a valid
   // body, an error for an invalid one (or for bytes it can already tell will not do).
