@@ -112,6 +112,25 @@ export function configSeed(rng: Rng): Uint8Array {
   return bytes
 }
 
+/** yamlCannotRead returns why the yaml library fails on some document of `text`, if it does. */
+function yamlCannotRead(text: string): string | undefined {
+  let docs
+  try {
+    docs = parseAllDocuments(text, { uniqueKeys: true })
+  } catch (err) {
+    return (err as Error).message
+  }
+  for (const doc of Array.isArray(docs) ? docs : []) {
+    if (doc.errors.length > 0) return doc.errors[0]!.message.split('\n')[0]
+    try {
+      doc.toJS({ maxAliasCount: 100 })
+    } catch (err) {
+      return (err as Error).message
+    }
+  }
+  return undefined
+}
+
 // Every string in data/stringData of the documents that are Secrets (v1): what must not leak.
 function secretValues(text: string): string[] {
   const out = new Set<string>()
@@ -189,6 +208,10 @@ export async function checkConfig(input: Uint8Array): Promise<string> {
   for (const secret of secretValues(text)) {
     if (said.includes(JSON.stringify(secret).slice(1, -1))) violated(`a Secret's data appears in an error or warning: ${secret}`)
   }
+  // A file the yaml library itself cannot read (a syntax error, an alias it cannot resolve or
+  // expand) must be refused with an error, never loaded as if it were empty or partial.
+  const broken = yamlCannotRead(text)
+  if (broken !== undefined && result.errors.length === 0) violated(`loaded without an error a file yaml cannot read: ${broken}`)
   const loaded = result.resources.all().length
   return result.errors.length > 0 ? 'errors' : loaded > 0 ? 'loaded' : 'empty'
 }
