@@ -5,6 +5,7 @@ import { LineCounter, isMap, isScalar, parseAllDocuments, type Document } from '
 import type { ConfigError, ConfigWarning } from './config-error.ts'
 import { FOREIGN_KINDS, lookupKind } from './kinds.ts'
 import { Resources, objectKey, type ObjectMeta, type Resource } from './resources.ts'
+import { yamlErrorText } from './yaml-error-text.ts'
 import { checkCelRules } from './cel-rules.ts'
 import { EXTRA_FIELDS } from './extra-fields.ts'
 import { findUnknownFields, type UnknownField } from './known-fields.ts'
@@ -211,7 +212,7 @@ async function decodeYamlDocument(
       report(overflow.pos[0], `YAML: nested too deeply (Weir allows ${MAX_DEPTH} levels)`)
       return undefined
     }
-    for (const e of doc.errors.slice(0, MAX_YAML_ERRORS)) report(e.pos[0], `YAML: ${firstLine(e.message)}`)
+    for (const e of doc.errors.slice(0, MAX_YAML_ERRORS)) report(e.pos[0], `YAML: ${yamlErrorText(e.message)}`)
     if (doc.errors.length > MAX_YAML_ERRORS) {
       report(doc.errors[MAX_YAML_ERRORS]!.pos[0], `YAML: ${doc.errors.length - MAX_YAML_ERRORS} more errors in this document`)
     }
@@ -416,10 +417,5 @@ function describeObject(kind: string, meta: ObjectMeta): string {
 }
 
 function describeThrown(err: unknown): string {
-  return firstLine(err instanceof Error ? err.message : String(err))
-}
-
-function firstLine(s: string): string {
-  const i = s.indexOf('\n')
-  return i === -1 ? s : s.slice(0, i)
+  return yamlErrorText(err instanceof Error ? err.message : String(err))
 }
