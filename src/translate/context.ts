@@ -1,6 +1,15 @@
-import type { BackendPolicyModel, Certificate, InferencePolicyName, RouteModel, UpstreamTls } from '../model.ts'
+import type {
+  BackendPolicyModel,
+  Certificate,
+  EndpointModel,
+  InferenceModelRule,
+  InferencePolicyName,
+  InferencePoolModel,
+  RouteModel,
+  UpstreamProtocol,
+  UpstreamTls,
+} from '../model.ts'
 import type { Resource, Resources } from '../resources/resources.ts'
-import type { PoolContext } from './inference-pools.ts'
 import { selectorMatches, type LabelSelector } from './label-selector.ts'
 import { Conditions } from './status.ts'
 
@@ -180,5 +189,55 @@ export class TranslateContext {
   /** findGateway returns the owned Gateway with this namespace and name. */
   findGateway(namespace: string, name: string): GatewayContext | undefined {
     return this.gateways.find((g) => g.namespace === namespace && g.name === name)
+  }
+}
+
+/** A pool picks with the prefix-cache-aware picker unless a BackendLoadBalancingPolicy says otherwise. */
+export const DEFAULT_INFERENCE_POLICY: InferencePolicyName = 'prefix-cache'
+
+/**
+ * PoolContext is one InferencePool while translating: what its spec resolved to, the models and
+ * objectives attached to it, and the Gateways whose routes reference it (its status parents).
+ */
+export class PoolContext {
+  /** `namespace/name`. */
+  readonly key: string
+  endpoints: EndpointModel[] = []
+  protocol: UpstreamProtocol = 'http1'
+  policy: InferencePolicyName = DEFAULT_INFERENCE_POLICY
+  /** Why the spec cannot be served: every parent reports Accepted=False and backendRefs answer 500. */
+  invalid?: string
+  /** Why endpointPickerRef does not resolve: ResolvedRefs=False InvalidExtensionRef, backendRefs answer 500. */
+  extensionRefError?: string
+  /** Sentences for the Accepted message: what Weir did with the spec. */
+  readonly notes: string[] = []
+  readonly models: InferenceModelRule[] = []
+  readonly objectives: Record<string, number> = {}
+  /** Gateways whose HTTPRoutes reference the pool; true once one of those routes is accepted there. */
+  readonly parents = new Map<GatewayContext, boolean>()
+  #model: InferencePoolModel | undefined
+
+  constructor(readonly resource: Resource) {
+    this.key = `${resource.meta.namespace}/${resource.meta.name}`
+  }
+
+  /** failure is why requests to the pool must answer 500, if they must. */
+  get failure(): string | undefined {
+    if (this.invalid) return `InferencePool ${this.key} is invalid: ${this.invalid}`
+    if (this.extensionRefError) return `InferencePool ${this.key}: ${this.extensionRefError}`
+    return undefined
+  }
+
+  /** toModel freezes the pool for the model; call it only once models and objectives are attached. */
+  toModel(): InferencePoolModel {
+    this.#model ??= {
+      key: this.key,
+      endpoints: this.endpoints,
+      protocol: this.protocol,
+      policy: this.policy,
+      models: [...this.models].sort((a, b) => (a.modelName < b.modelName ? -1 : a.modelName > b.modelName ? 1 : 0)),
+      objectives: { ...this.objectives },
+    }
+    return this.#model
   }
 }

@@ -1,7 +1,7 @@
 import type { InferenceModelRule } from '../model.ts'
 import type { Resource } from '../resources/resources.ts'
 import type { ReadModel } from './inference-models.ts'
-import type { PoolContext } from './inference-pools.ts'
+import type { PoolContext } from './context.ts'
 
 /** The largest target weight GIE allows. */
 export const MAX_WEIGHT = 1_000_000

@@ -2,7 +2,8 @@ import type { InferenceModelRule } from '../model.ts'
 import { keyOf, type Resource } from '../resources/resources.ts'
 import type { TranslateContext } from './context.ts'
 import { MAX_WEIGHT, readGuideModel, readWeight, type GuideRouting } from './inference-model-dialect.ts'
-import { PoolContext, resolvePoolRef, type PoolRef } from './inference-pools.ts'
+import { resolvePoolRef, type PoolRef } from './inference-pools.ts'
+import { PoolContext } from './context.ts'
 import { Conditions, statusEntry, type StatusMap } from './status.ts'
 
 /**

@@ -1,6 +1,7 @@
 import { keyOf } from '../resources/resources.ts'
 import type { TranslateContext } from './context.ts'
-import { PoolContext, resolvePoolRef, type PoolRef } from './inference-pools.ts'
+import { resolvePoolRef, type PoolRef } from './inference-pools.ts'
+import { PoolContext } from './context.ts'
 import { Conditions, statusEntry, type StatusMap } from './status.ts'
 
 /**

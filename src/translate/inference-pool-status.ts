@@ -1,6 +1,6 @@
 import { keyOf } from '../resources/resources.ts'
 import { GATEWAY_GROUP, type TranslateContext } from './context.ts'
-import type { PoolContext } from './inference-pools.ts'
+import type { PoolContext } from './context.ts'
 import { Conditions, statusEntry, type StatusMap } from './status.ts'
 
 /**

@@ -6,7 +6,7 @@ import type {
   UpstreamProtocol,
 } from '../model.ts'
 import type { Resource } from '../resources/resources.ts'
-import type { GatewayContext, TranslateContext } from './context.ts'
+import { DEFAULT_INFERENCE_POLICY, PoolContext, type GatewayContext, type TranslateContext } from './context.ts'
 import { selectorMatches } from './label-selector.ts'
 
 /**
@@ -19,8 +19,6 @@ export const INFERENCE_POOL_GROUPS: readonly string[] = [
   'gateway.networking.x-k8s.io',
 ]
 
-/** A pool picks with the prefix-cache-aware picker unless a BackendLoadBalancingPolicy says otherwise. */
-export const DEFAULT_INFERENCE_POLICY: InferencePolicyName = 'prefix-cache'
 
 /** The most targetPorts a v1 pool may list (CRD MaxItems). */
 const MAX_TARGET_PORTS = 8
@@ -58,53 +56,6 @@ interface InferencePoolSpec {
 
 interface EndpointSliceBody {
   endpoints?: { addresses?: string[]; conditions?: { ready?: boolean } }[]
-}
-
-/**
- * PoolContext is one InferencePool while translating: what its spec resolved to, the models and
- * objectives attached to it, and the Gateways whose routes reference it (its status parents).
- */
-export class PoolContext {
-  /** `namespace/name`. */
-  readonly key: string
-  endpoints: EndpointModel[] = []
-  protocol: UpstreamProtocol = 'http1'
-  policy: InferencePolicyName = DEFAULT_INFERENCE_POLICY
-  /** Why the spec cannot be served: every parent reports Accepted=False and backendRefs answer 500. */
-  invalid?: string
-  /** Why endpointPickerRef does not resolve: ResolvedRefs=False InvalidExtensionRef, backendRefs answer 500. */
-  extensionRefError?: string
-  /** Sentences for the Accepted message: what Weir did with the spec. */
-  readonly notes: string[] = []
-  readonly models: InferenceModelRule[] = []
-  readonly objectives: Record<string, number> = {}
-  /** Gateways whose HTTPRoutes reference the pool; true once one of those routes is accepted there. */
-  readonly parents = new Map<GatewayContext, boolean>()
-  #model: InferencePoolModel | undefined
-
-  constructor(readonly resource: Resource<{ spec?: InferencePoolSpec }>) {
-    this.key = `${resource.meta.namespace}/${resource.meta.name}`
-  }
-
-  /** failure is why requests to the pool must answer 500, if they must. */
-  get failure(): string | undefined {
-    if (this.invalid) return `InferencePool ${this.key} is invalid: ${this.invalid}`
-    if (this.extensionRefError) return `InferencePool ${this.key}: ${this.extensionRefError}`
-    return undefined
-  }
-
-  /** toModel freezes the pool for the model; call it only once models and objectives are attached. */
-  toModel(): InferencePoolModel {
-    this.#model ??= {
-      key: this.key,
-      endpoints: this.endpoints,
-      protocol: this.protocol,
-      policy: this.policy,
-      models: [...this.models].sort((a, b) => (a.modelName < b.modelName ? -1 : a.modelName > b.modelName ? 1 : 0)),
-      objectives: { ...this.objectives },
-    }
-    return this.#model
-  }
 }
 
 /**
