@@ -2,6 +2,7 @@ import type { Exchange } from '../listeners/exchange.ts'
 import type { BackendModel, RouteMatch } from '../model.ts'
 import type { CompiledBackend } from '../proxy/backend-set.ts'
 import type { Resource } from '../resources/resources.ts'
+import type { BackendRef, BackendResolution } from '../translate/backends.ts'
 import type { TranslateContext } from '../translate/context.ts'
 import type { StatusError } from '../translate/status.ts'
 
@@ -31,6 +32,12 @@ export interface FilterParseContext {
   readonly matches: readonly RouteMatch[]
   /** reportRef records a reference problem (ResolvedRefs=False) that does not fail the rule. */
   readonly reportRef: (error: StatusError) => void
+  /**
+   * resolveBackendRef resolves a backendRef of the route (a mirror's) as the route's own
+   * backendRefs are, ReferenceGrants included. The translator supplies it, so filters need no
+   * translator code of their own.
+   */
+  readonly resolveBackendRef: (ref: BackendRef) => BackendResolution
 }
 
 /** FilterCreateContext is what a factory gets when the filter is compiled for one route match. */

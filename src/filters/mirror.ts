@@ -1,5 +1,5 @@
 import type { BackendModel } from '../model.ts'
-import { resolveBackendRef, type BackendRef } from '../translate/backends.ts'
+import type { BackendRef } from '../translate/backends.ts'
 import type { Filter, FilterFactory } from './filter.ts'
 
 /** MirrorConfig is a parsed HTTPRequestMirrorFilter: where to copy requests, and how often. */
@@ -17,12 +17,12 @@ export interface MirrorConfig {
  */
 export const requestMirror: FilterFactory<MirrorConfig> = {
   type: 'RequestMirror',
-  parse(raw, { ctx, route, reportRef }) {
+  parse(raw, { reportRef, resolveBackendRef }) {
     const m = raw.requestMirror ?? {}
     let probability = 1
     if (typeof m.percent === 'number') probability = m.percent / 100
     else if (m.fraction) probability = (m.fraction.numerator ?? 0) / (m.fraction.denominator ?? 100)
-    const { backend, error } = resolveBackendRef(ctx, route, m.backendRef as BackendRef)
+    const { backend, error } = resolveBackendRef(m.backendRef as BackendRef)
     if (error) {
       reportRef(error)
       return { probability }

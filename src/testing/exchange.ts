@@ -9,6 +9,7 @@ import type { BackendModel, RouteMatch } from '../model.ts'
 import type { CompiledBackend } from '../proxy/backend-set.ts'
 import type { CanonicalKind } from '../resources/kinds.ts'
 import { Resources, type Resource } from '../resources/resources.ts'
+import { resolveBackendRef } from '../translate/backends.ts'
 import { TranslateContext } from '../translate/context.ts'
 import { DEFAULT_MATCH, normaliseMatch, type HTTPRouteMatchSpec } from '../translate/matches.ts'
 import type { RawFilter } from '../translate/route-filters.ts'
@@ -150,7 +151,13 @@ export function buildFilter(raw: RawFilter, setup: FilterSetup = {}): BuiltFilte
   const route = resource('HTTPRoute', 'route', { spec: {} })
   const ctx = new TranslateContext(new Resources([route, ...(setup.resources ?? [])]), { bindAddress: '0.0.0.0' })
   const refErrors: StatusError[] = []
-  const config = factory.parse(raw, { ctx, route, matches, reportRef: (e) => refErrors.push(e) })
+  const config = factory.parse(raw, {
+    ctx,
+    route,
+    matches,
+    reportRef: (e) => refErrors.push(e),
+    resolveBackendRef: (ref) => resolveBackendRef(ctx, route, ref),
+  })
   const compiled: BackendModel[] = []
   const compileBackend = (b: BackendModel): CompiledBackend => {
     compiled.push(b)

@@ -1,6 +1,7 @@
 import { FILTERS, filterKey } from '../filters/registry.ts'
 import type { FilterSpec, RouteMatch } from '../model.ts'
 import type { Resource } from '../resources/resources.ts'
+import { resolveBackendRef, type BackendRef } from './backends.ts'
 import type { TranslateContext } from './context.ts'
 import { StatusError } from './status.ts'
 
@@ -49,7 +50,14 @@ export function translateFilters(
       return { filters, refErrors, failure: new StatusError('Accepted', 'UnsupportedValue', `filter ${raw.type} is not supported on a backendRef`) }
     }
     try {
-      filters.push({ type: key, config: factory.parse(raw, { ctx, route, matches, reportRef: (e) => refErrors.push(e) }) })
+      const parseContext = {
+        ctx,
+        route,
+        matches,
+        reportRef: (e: StatusError) => refErrors.push(e),
+        resolveBackendRef: (ref: BackendRef) => resolveBackendRef(ctx, route, ref),
+      }
+      filters.push({ type: key, config: factory.parse(raw, parseContext) })
     } catch (err) {
       if (!(err instanceof StatusError)) throw err
       return { filters, refErrors, failure: err }
