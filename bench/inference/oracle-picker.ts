@@ -5,8 +5,8 @@ import type {
   PickerStats,
 } from '../../src/inference/inference-picker.ts'
 import type { InferenceRequest } from '../../src/inference/inference-request.ts'
-import { poolSaturated } from '../../src/inference/picker-guards.ts'
-import { DEFAULT_PREFIX_OPTIONS } from '../../src/inference/prefix-picker-options.ts'
+import { poolSaturated } from '../../src/balancer/prefix-cache/guards.ts'
+import { DEFAULT_PREFIX_OPTIONS } from '../../src/balancer/prefix-cache/options.ts'
 import {
   cachedPromptTokens,
   plannedPromptTokens,

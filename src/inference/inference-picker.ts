@@ -1,8 +1,8 @@
 import type { Endpoint } from '../balancer/endpoint.ts'
 import type { InferenceRequest } from './inference-request.ts'
-import type { ServerStateSource } from './model-server-metrics.ts'
-import { DEFAULT_PREFIX_OPTIONS, type PrefixPickerOptions } from './prefix-picker-options.ts'
-import { PrefixCachePicker } from './prefix-cache-picker.ts'
+import type { ServerStateSource } from '../balancer/server-state.ts'
+import { DEFAULT_PREFIX_OPTIONS, type PrefixPickerOptions } from '../balancer/prefix-cache/options.ts'
+import { PrefixCachePicker } from '../balancer/prefix-cache/prefix-cache-picker.ts'
 import { LeastRequestPicker, RandomPicker, RoundRobinPicker } from './simple-pickers.ts'
 
 export type { PrefixPickerOptions }

@@ -1,9 +1,9 @@
 import type { Endpoint } from '../balancer/endpoint.ts'
 import type { DispatchTicket, InferencePicker, PickerStats } from './inference-picker.ts'
 import type { InferenceRequest } from './inference-request.ts'
-import type { ServerStateSource } from './model-server-metrics.ts'
-import { poolSaturated } from './picker-guards.ts'
-import type { PrefixPickerOptions } from './prefix-picker-options.ts'
+import type { ServerStateSource } from '../balancer/server-state.ts'
+import { poolSaturated } from '../balancer/prefix-cache/guards.ts'
+import type { PrefixPickerOptions } from '../balancer/prefix-cache/options.ts'
 
 /**
  * BlindPicker is the base of the cache-blind baselines: they keep no per-request state, but

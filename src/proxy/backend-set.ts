@@ -1,6 +1,6 @@
-import type { Pool } from '../balancer/pool.ts'
+import type { Pool } from '../balancer/endpoint-set.ts'
 import type { Filter } from '../filters/filter.ts'
-import type { CompiledInferencePool } from '../inference/compiled-pool.ts'
+import type { CompiledInferencePool } from '../inference/compiled-inference-pool.ts'
 import type { RetryPolicy, SessionPersistenceModel, UpstreamProtocol, UpstreamTls } from '../model.ts'
 import type { RetryBudget } from './retry-budget.ts'
 

@@ -1,6 +1,6 @@
 import { cookieValue } from '../balancer/consistent-hash.ts'
 import type { Endpoint } from '../balancer/endpoint.ts'
-import { sessionId, type Pool } from '../balancer/pool.ts'
+import { sessionId, type Pool } from '../balancer/endpoint-set.ts'
 import type { Exchange } from '../listeners/exchange.ts'
 import type { SessionPersistenceModel } from '../model.ts'
 

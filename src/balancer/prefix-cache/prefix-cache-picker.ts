@@ -1,18 +1,18 @@
-import type { Endpoint } from '../balancer/endpoint.ts'
+import type { Endpoint } from '../endpoint.ts'
 import { EndpointLoad } from './endpoint-load.ts'
 import type {
   DispatchTicket,
   InferencePicker,
   PickerStats,
   ResponseUsage,
-} from './inference-picker.ts'
-import type { InferenceRequest } from './inference-request.ts'
-import type { ServerStateSource } from './model-server-metrics.ts'
-import { dispatchCost, loraWaitMs } from './picker-cost.ts'
-import { filterOverloaded, poolSaturated, withinHotSpotCap } from './picker-guards.ts'
+} from '../../inference/inference-picker.ts'
+import type { InferenceRequest } from '../../inference/inference-request.ts'
+import type { ServerStateSource } from '../server-state.ts'
+import { dispatchCost, loraWaitMs } from './dispatch-cost.ts'
+import { filterOverloaded, poolSaturated, withinHotSpotCap } from './guards.ts'
 import { promptBlockHashes } from './prefix-hash.ts'
 import { PrefixIndex } from './prefix-index.ts'
-import type { PrefixPickerOptions } from './prefix-picker-options.ts'
+import type { PrefixPickerOptions } from './options.ts'
 
 /**
  * CHARS_PER_TOKEN_PRIOR_TOKENS weighs the starting chars/token guess as if 20 000 tokens had

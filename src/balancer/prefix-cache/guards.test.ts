@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'bun:test'
-import { Endpoint } from '../balancer/endpoint.ts'
-import { createInferencePicker } from './inference-picker.ts'
-import type { ServerState } from './model-server-metrics.ts'
-import { withinHotSpotCap } from './picker-guards.ts'
-import { DEFAULT_PREFIX_OPTIONS } from './prefix-picker-options.ts'
+import { Endpoint } from '../endpoint.ts'
+import { createInferencePicker } from '../../inference/inference-picker.ts'
+import type { ServerState } from '../server-state.ts'
+import { withinHotSpotCap } from './guards.ts'
+import { DEFAULT_PREFIX_OPTIONS } from './options.ts'
 
 function state(s: Partial<ServerState>): ServerState {
   return {

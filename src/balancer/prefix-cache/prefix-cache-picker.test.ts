@@ -1,15 +1,15 @@
 import { describe, expect, test } from 'bun:test'
-import { Endpoint } from '../balancer/endpoint.ts'
+import { Endpoint } from '../endpoint.ts'
 import {
   createInferencePicker,
   type DispatchTicket,
   type InferencePicker,
-} from './inference-picker.ts'
-import type { InferenceRequest } from './inference-request.ts'
-import type { ServerState } from './model-server-metrics.ts'
+} from '../../inference/inference-picker.ts'
+import type { InferenceRequest } from '../../inference/inference-request.ts'
+import type { ServerState } from '../server-state.ts'
 import { PrefixCachePicker } from './prefix-cache-picker.ts'
-import { DEFAULT_PREFIX_OPTIONS } from './prefix-picker-options.ts'
-import { seededRandom } from './seeded-random.ts'
+import { DEFAULT_PREFIX_OPTIONS } from './options.ts'
+import { seededRandom } from '../../inference/seeded-random.ts'
 
 /** A deterministic text of `chars` characters; different `topic`s share no block. */
 function text(topic: string, chars: number): string {

@@ -1,6 +1,6 @@
-import type { Endpoint } from '../balancer/endpoint.ts'
-import type { ServerStateSource } from './model-server-metrics.ts'
-import type { PrefixPickerOptions } from './prefix-picker-options.ts'
+import type { Endpoint } from '../endpoint.ts'
+import type { ServerStateSource } from '../server-state.ts'
+import type { PrefixPickerOptions } from './options.ts'
 
 type GuardOptions = Pick<
   PrefixPickerOptions,
