@@ -1,5 +1,5 @@
-import type { Attempt } from '../balancer/attempt.ts'
 import type { Endpoint } from '../balancer/endpoint.ts'
+import type { Attempt } from '../balancer/attempt.ts'
 import type { ResponseHead } from '../http1/response-head.ts'
 import type { BodySink, RequestBody, ResponseBodyMode, TunnelPeer } from '../listeners/downstream.ts'
 import type { Exchange } from '../listeners/exchange.ts'
