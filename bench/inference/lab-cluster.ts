@@ -1,5 +1,5 @@
 import { Endpoint } from '../../src/balancer/endpoint.ts'
-import type { ServerState, ServerStateSource } from '../../src/inference/model-server-metrics.ts'
+import type { ServerState, ServerStateSource } from '../../src/balancer/server-state.ts'
 import { seededRandom } from '../../src/inference/seeded-random.ts'
 import { SimEngine } from '../../src/inference/simulator/engine.ts'
 import type { LabWorkload } from './workload-types.ts'

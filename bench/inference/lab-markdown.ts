@@ -1,4 +1,4 @@
-import { DEFAULT_PREFIX_OPTIONS } from '../../src/inference/prefix-picker-options.ts'
+import { DEFAULT_PREFIX_OPTIONS } from '../../src/balancer/prefix-cache/options.ts'
 import { capacity, loadLabel, type PointResult, type Spread } from './lab-aggregate.ts'
 import type { LabMachine } from './lab-machine.ts'
 import { SLO_ITL_MS, SLO_TTFT_MS } from './lab-summary.ts'

@@ -1,5 +1,7 @@
-import type { DispatchTicket, InferencePicker } from '../../src/inference/inference-picker.ts'
-import type { InferenceRequest } from '../../src/inference/inference-request.ts'
+import type { Attempt } from '../../src/balancer/attempt.ts'
+import type { Endpoint } from '../../src/balancer/endpoint.ts'
+import { EndpointSet } from '../../src/balancer/endpoint-set.ts'
+import { NO_REQUEST, type Picker, type PickRequest } from '../../src/balancer/picker.ts'
 import { tokenBlockHashes } from '../../src/inference/simulator/token-blocks.ts'
 import { tokenize } from '../../src/inference/simulator/tokenizer.ts'
 import { EventQueue } from './event-queue.ts'
@@ -28,11 +30,18 @@ export interface RequestRecord {
   shed: boolean
 }
 
+/** LabGateway is what stands in front of the simulated servers: a picker and the shed check. */
+export interface LabGateway {
+  readonly picker: Picker
+  /** saturated tells whether every candidate is saturated (sheddable requests are then shed). */
+  saturated(candidates: readonly Endpoint[]): boolean
+}
+
 /** RunOutput is the raw outcome of one (workload, picker, load point) simulation. */
 export interface RunOutput {
   readonly records: RequestRecord[]
   readonly cluster: LabCluster
-  readonly picker: InferencePicker
+  readonly picker: Picker
 }
 
 type LabEvent =
@@ -42,8 +51,8 @@ type LabEvent =
   | { readonly k: 'scrape' }
 
 const tokenCache = new WeakMap<LabRequest, TokenInfo>()
-const requestCache = new WeakMap<LabRequest, InferenceRequest>()
-const infoByRequest = new WeakMap<InferenceRequest, TokenInfo>()
+const requestCache = new WeakMap<LabRequest, PickRequest>()
+const infoByRequest = new WeakMap<PickRequest, TokenInfo>()
 
 /** tokenInfo tokenizes a lab request once (shared by every policy and rate that replays it). */
 export function tokenInfo(req: LabRequest, blockSize: number): TokenInfo {
@@ -59,11 +68,11 @@ export function tokenInfo(req: LabRequest, blockSize: number): TokenInfo {
   return info
 }
 
-/** inferenceRequest is the picker's view of a lab request (one object per request, reused). */
-function inferenceRequest(req: LabRequest, blockSize: number): InferenceRequest {
+/** pickRequest is the picker's view of a lab request (one object per request, reused). */
+function pickRequest(req: LabRequest, blockSize: number): PickRequest {
   let ir = requestCache.get(req)
   if (!ir) {
-    ir = { model: req.model, promptText: req.promptText, priority: req.priority }
+    ir = { header: NO_REQUEST.header, prompt: { model: req.model, promptText: req.promptText } }
     requestCache.set(req, ir)
     infoByRequest.set(ir, tokenInfo(req, blockSize))
   }
@@ -71,25 +80,28 @@ function inferenceRequest(req: LabRequest, blockSize: number): InferenceRequest 
 }
 
 /** infoOf gives the oracle the exact token view of a request the lab created. */
-export function infoOf(req: InferenceRequest): TokenInfo {
+export function infoOf(req: PickRequest): TokenInfo {
   const info = infoByRequest.get(req)
   if (!info) throw new Error('request not created by the lab')
   return info
 }
 
 /**
- * runLab replays a workload through simulated servers on a virtual clock with `makePicker`'s
- * policy acting as the gateway: shed sheddable requests when saturated, pick, count in-flight,
- * dispatch, report first token and finish — the same calls the proxy makes.
+ * runLab replays a workload through simulated servers on a virtual clock with `makeGateway`'s
+ * policy acting as the gateway: shed sheddable requests when saturated, pick an attempt from
+ * the cluster's endpoint set, count in-flight, and report dispatched, first byte and finished
+ * to the attempt — the same calls the proxy makes.
  */
 export function runLab(
   workload: LabWorkload,
-  makePicker: (cluster: LabCluster) => InferencePicker,
+  makeGateway: (cluster: LabCluster) => LabGateway,
   load: LoadPoint,
   seed: number
 ): RunOutput {
   const cluster = new LabCluster(workload, seed)
-  const picker = makePicker(cluster)
+  const gateway = makeGateway(cluster)
+  const picker = gateway.picker
+  const endpoints = new EndpointSet(cluster.endpoints, picker)
   const bs = workload.profile.blockSize
   const queue = new EventQueue<LabEvent>()
   const records = new Map<number, RequestRecord>()
@@ -127,7 +139,7 @@ export function runLab(
     if (d > 0) queue.push(now + d, { k: 'step', server })
   }
   const arrive = (req: LabRequest, now: number): void => {
-    const ir = inferenceRequest(req, bs)
+    const ir = pickRequest(req, bs)
     const info = infoOf(ir)
     const record: RequestRecord = {
       req,
@@ -142,17 +154,19 @@ export function runLab(
     }
     records.set(req.id, record)
     const candidates = cluster.endpoints
-    if (req.priority < 0 && picker.saturated(candidates)) {
+    if (req.priority < 0 && gateway.saturated(candidates)) {
       record.shed = true
       done(req, now)
       return
     }
-    const endpoint = picker.pick(candidates, ir)
+    // Simulated servers never fail: every attempt is the first, with nothing tried.
+    const attempt = endpoints.pick(ir, undefined) as Attempt
+    const endpoint = attempt.endpoint
     const server = cluster.serverOf(endpoint)
     record.server = cluster.servers.indexOf(server)
     server.requests++
     endpoint.inflight++
-    const ticket: DispatchTicket = picker.dispatched(endpoint, ir)
+    attempt.dispatched()
     server.engine.submit(
       {
         id: String(req.id),
@@ -165,13 +179,13 @@ export function runLab(
           onFirstToken: (seq, t) => {
             record.firstTokenMs = t
             record.cachedTokens = seq.cachedTokens
-            picker.firstToken(ticket)
+            attempt.firstByte()
           },
           onFinish: (seq, t) => {
             record.finishMs = t
             record.outputTokens = seq.generated
             endpoint.inflight--
-            picker.finished(ticket, {
+            attempt.finished({
               promptTokens: info.promptTokens,
               cachedTokens: seq.cachedTokens,
               completionTokens: seq.generated,

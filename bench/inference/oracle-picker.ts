@@ -1,12 +1,6 @@
+import type { Attempt } from '../../src/balancer/attempt.ts'
 import type { Endpoint } from '../../src/balancer/endpoint.ts'
-import type {
-  DispatchTicket,
-  InferencePicker,
-  PickerStats,
-} from '../../src/inference/inference-picker.ts'
-import type { InferenceRequest } from '../../src/inference/inference-request.ts'
-import { poolSaturated } from '../../src/inference/picker-guards.ts'
-import { DEFAULT_PREFIX_OPTIONS } from '../../src/inference/prefix-picker-options.ts'
+import type { Picker, PickerStats, PickRequest } from '../../src/balancer/picker.ts'
 import {
   cachedPromptTokens,
   plannedPromptTokens,
@@ -26,18 +20,19 @@ export interface TokenInfo {
  * predicted TTFT = (queued + uncached) × prefill cost + the running batch's per-step cost; ties
  * go to fewer running sequences. It is greedy per request: an information bound, not a schedule.
  */
-export class OraclePicker implements InferencePicker {
+export class OraclePicker implements Picker {
   #picks = 0
   #hit = 0
   #blocks = 0
 
   constructor(
     readonly cluster: LabCluster,
-    readonly info: (req: InferenceRequest) => TokenInfo,
+    readonly info: (req: PickRequest) => TokenInfo,
     readonly random: () => number
   ) {}
 
-  pick(candidates: readonly Endpoint[], req: InferenceRequest): Endpoint {
+  pick(candidates: readonly Endpoint[], req: PickRequest): Attempt | undefined {
+    if (candidates.length === 0) return undefined
     const t = this.info(req)
     let best = Infinity
     let tied: Endpoint[] = []
@@ -57,26 +52,18 @@ export class OraclePicker implements InferencePicker {
         tied = [e]
       } else if (Math.abs(cost - best) <= 1e-9 && running === fewest) tied.push(e)
     }
-    return tied[Math.floor(this.random() * tied.length)] as Endpoint
+    const endpoint = tied[Math.floor(this.random() * tied.length)] as Endpoint
+    return { endpoint, dispatched: () => this.#dispatched(endpoint, t), firstByte() {}, finished() {}, failed() {} }
   }
 
-  saturated(candidates: readonly Endpoint[]): boolean {
-    return poolSaturated(candidates, this.cluster, DEFAULT_PREFIX_OPTIONS)
-  }
-
-  dispatched(endpoint: Endpoint, req: InferenceRequest): DispatchTicket {
-    const t = this.info(req)
+  /** The hit the engine will really give this request there, for the predicted hit ratio. */
+  #dispatched(endpoint: Endpoint, t: TokenInfo): void {
     const engine = this.cluster.serverOf(endpoint).engine
     this.#picks++
     this.#hit +=
       cachedPromptTokens(engine, t.blockHashes, t.promptTokens) / engine.profile.blockSize
     this.#blocks += t.blockHashes.length
-    return { endpoint }
   }
-
-  firstToken(_ticket: DispatchTicket): void {}
-  finished(_ticket: DispatchTicket): void {}
-  failed(_ticket: DispatchTicket): void {}
 
   stats(): PickerStats {
     return { picks: this.#picks, predictedHitBlocks: this.#hit, totalBlocks: this.#blocks }

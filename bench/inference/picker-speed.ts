@@ -8,9 +8,10 @@
  */
 import { parseArgs } from 'node:util'
 import { Endpoint } from '../../src/balancer/endpoint.ts'
-import { createInferencePicker } from '../../src/inference/inference-picker.ts'
-import type { InferenceRequest } from '../../src/inference/inference-request.ts'
-import type { ServerState, ServerStateSource } from '../../src/inference/model-server-metrics.ts'
+import type { Attempt } from '../../src/balancer/attempt.ts'
+import { NO_REQUEST, type PickRequest } from '../../src/balancer/picker.ts'
+import { createPicker } from '../../src/balancer/registry.ts'
+import type { ServerState, ServerStateSource } from '../../src/balancer/server-state.ts'
 import { seededRandom } from '../../src/inference/seeded-random.ts'
 import { percentile } from './lab-stats.ts'
 import { promptText } from './prompt-text.ts'
@@ -57,32 +58,32 @@ const states = new Map<string, ServerState>(
 )
 const metrics: ServerStateSource = { get: (key) => states.get(key) }
 const random = seededRandom(7)
-const picker = createInferencePicker('prefix-cache', metrics, { random })
+const picker = createPicker('prefix-cache', [], { serverState: metrics, options: { random } })
 // Prompts: a shared prefix of ~3/4 of the length plus a unique tail, 5 chars per word.
 const prefixes = Array.from({ length: SHARED_PREFIXES }, () =>
   promptText(random, Math.floor((chars * 0.75) / 5))
 )
-function request(i: number): InferenceRequest {
+function request(i: number): PickRequest {
   const prefix = prefixes[i % SHARED_PREFIXES] as string
   const text = `${prefix}\n${promptText(random, Math.ceil((chars - prefix.length) / 5))}`.slice(
     0,
     chars
   )
-  return { model: 'm', promptText: text, priority: 0 }
+  return { header: NO_REQUEST.header, prompt: { model: 'm', promptText: text } }
 }
 const reqs = Array.from({ length: Math.min(requests, 4000) }, (_, i) => request(i))
 const pickUs: number[] = []
 const fullUs: number[] = []
 for (let i = 0; i < WARMUP + requests; i++) {
   // A fresh object per request: the picker may not reuse the previous request's hashes.
-  const req = { ...(reqs[i % reqs.length] as InferenceRequest) }
+  const req = { ...(reqs[i % reqs.length] as PickRequest) }
   for (const e of endpoints) e.inflight = Math.floor(random() * 40)
   const t0 = Bun.nanoseconds()
-  const e = picker.pick(endpoints, req)
+  const attempt = picker.pick(endpoints, req) as Attempt
   const t1 = Bun.nanoseconds()
-  const ticket = picker.dispatched(e, req)
-  picker.firstToken(ticket)
-  picker.finished(ticket, {
+  attempt.dispatched()
+  attempt.firstByte()
+  attempt.finished({
     promptTokens: Math.floor(chars / 5),
     cachedTokens: 0,
     completionTokens: 10,

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { DEFAULT_PREFIX_OPTIONS } from '../../src/inference/prefix-picker-options.ts'
+import { DEFAULT_PREFIX_OPTIONS } from '../../src/balancer/prefix-cache/options.ts'
 import { localDate } from '../results-files.ts'
 import type { InferenceBenchOptions } from './lab-args.ts'
 import { labMachine } from './lab-machine.ts'

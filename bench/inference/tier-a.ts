@@ -1,4 +1,4 @@
-import type { PrefixPickerOptions } from '../../src/inference/inference-picker.ts'
+import type { PrefixPickerOptions } from '../../src/balancer/prefix-cache/options.ts'
 import { aggregate, type PointResult } from './lab-aggregate.ts'
 import type { LabPolicy } from './lab-policies.ts'
 import { pickerFactory } from './lab-policies.ts'

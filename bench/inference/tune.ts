@@ -6,7 +6,7 @@
  *     --grid '{"missWeight":[1,2,4,8]}' --seeds 2
  */
 import { parseArgs } from 'node:util'
-import type { PrefixPickerOptions } from '../../src/inference/inference-picker.ts'
+import type { PrefixPickerOptions } from '../../src/balancer/prefix-cache/options.ts'
 import { pickerFactory } from './lab-policies.ts'
 import { type LoadPoint, runLab } from './lab-run.ts'
 import { summarize } from './lab-summary.ts'

@@ -1,6 +1,6 @@
-import type { Exchange } from '../listeners/exchange.ts'
+import type { Attempt } from './attempt.ts'
 import type { Endpoint } from './endpoint.ts'
-import type { Picker, PickerFactory, PickerParams } from './picker.ts'
+import { countOnlyStats, type Picker, type PickerFactory, type PickerParams, type PickerStats, type PickRequest } from './picker.ts'
 
 /**
  * VIRTUAL_NODES is how many points each endpoint gets on the ring. With 100 points the load of
@@ -22,31 +22,46 @@ export const consistentHash: PickerFactory = {
       for (let i = 0; i < VIRTUAL_NODES; i++) points.push({ hash: hash32(`${e.key}#${i}`), endpoint: e })
     }
     points.sort((a, b) => a.hash - b.hash)
-    const hashes = Uint32Array.from(points.map((p) => p.hash))
-    const keyOf = keyReader(params)
-    return {
-      pick(candidates, ex) {
-        const key = ex ? keyOf(ex) : undefined
-        if (key === undefined || points.length === 0) return candidates[(Math.random() * candidates.length) | 0]
-        const start = lowerBound(hashes, hash32(key))
-        for (let k = 0; k < points.length; k++) {
-          const e = (points[(start + k) % points.length] as { endpoint: Endpoint }).endpoint
-          if (candidates.includes(e)) return e
-        }
-        return candidates[0]
-      },
-    }
+    return new HashRing(points, Uint32Array.from(points.map((p) => p.hash)), keyReader(params))
   },
 }
 
-function keyReader(params: PickerParams): (ex: Exchange) => string | undefined {
+class HashRing implements Picker {
+  #picks = 0
+
+  constructor(
+    private readonly points: readonly { hash: number; endpoint: Endpoint }[],
+    private readonly hashes: Uint32Array,
+    private readonly keyOf: (req: PickRequest) => string | undefined
+  ) {}
+
+  pick(candidates: readonly Endpoint[], req: PickRequest): Attempt | undefined {
+    if (candidates.length === 0) return undefined
+    this.#picks++
+    const points = this.points
+    const key = this.keyOf(req)
+    if (key === undefined || points.length === 0) return (candidates[(Math.random() * candidates.length) | 0] as Endpoint).attempt
+    const start = lowerBound(this.hashes, hash32(key))
+    for (let k = 0; k < points.length; k++) {
+      const e = (points[(start + k) % points.length] as { endpoint: Endpoint }).endpoint
+      if (candidates.includes(e)) return e.attempt
+    }
+    return (candidates[0] as Endpoint).attempt
+  }
+
+  stats(): PickerStats {
+    return countOnlyStats(this.#picks)
+  }
+}
+
+function keyReader(params: PickerParams): (req: PickRequest) => string | undefined {
   if (params.header) {
     const name = params.header.toLowerCase()
-    return (ex) => ex.header(name)
+    return (req) => req.header(name)
   }
   if (params.cookie) {
     const name = params.cookie
-    return (ex) => cookieValue(ex.header('cookie'), name)
+    return (req) => cookieValue(req.header('cookie'), name)
   }
   return () => undefined
 }

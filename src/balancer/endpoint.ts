@@ -1,3 +1,5 @@
+import { UntrackedAttempt } from './attempt.ts'
+
 /**
  * EJECT_AFTER_FAILURES and EJECT_FOR_MS are the passive health check: like nginx's defaults
  * (max_fails=1, fail_timeout=10s), an endpoint that refuses a connection is skipped for 10 s.
@@ -16,6 +18,8 @@ export class Endpoint {
   ejectedUntil = 0
   /** False while an active health check reports the endpoint down. */
   activeHealthy = true
+  /** The attempt a picker that keeps no per-request state returns for this endpoint. */
+  readonly attempt: UntrackedAttempt = new UntrackedAttempt(this)
 
   constructor(
     readonly address: string,

@@ -1,10 +1,10 @@
 import type { ActiveHealthChecks } from '../balancer/active-health.ts'
 import type { EndpointRegistry } from '../balancer/endpoint.ts'
-import { Pool } from '../balancer/pool.ts'
-import { DEFAULT_PICKER, PICKERS } from '../balancer/registry.ts'
+import { EndpointSet } from '../balancer/endpoint-set.ts'
+import { createPicker, DEFAULT_PICKER } from '../balancer/registry.ts'
 import type { Filter } from '../filters/filter.ts'
-import { compileInferencePool, INFERENCE_FAILOVER } from '../inference/compiled-pool.ts'
-import type { InferencePools } from '../inference/pool-runtime.ts'
+import { compileInferencePool, INFERENCE_FAILOVER } from '../inference/compiled-inference-pool.ts'
+import type { InferencePools } from '../inference/inference-pool-runtime.ts'
 import type { BackendModel, LoadBalancerModel } from '../model.ts'
 import type { CompiledBackend } from '../proxy/backend-set.ts'
 import { RetryBudget } from '../proxy/retry-budget.ts'
@@ -28,7 +28,7 @@ export interface BackendUse {
 }
 
 /**
- * compileBackend builds a backend's pool (endpoints from the registry and the picker its policy
+ * compileBackend builds a backend's endpoint set (endpoints from the registry and the picker its policy
  * names, least-request by default), its retry budget and active health check, and its
  * backendRef filters (built by the caller, which knows the filter factories).
  */
@@ -44,9 +44,7 @@ export function compileBackend(
     return endpoint
   })
   const lb = b.policy?.loadBalancer
-  const factory = PICKERS.get(lb?.type ?? DEFAULT_PICKER)
-  if (!factory) throw new Error(`picker ${lb?.type} is not registered`)
-  const picker = factory.create(endpoints, pickerParams(lb))
+  const picker = createPicker(lb?.type ?? DEFAULT_PICKER, endpoints, pickerParams(lb))
   const policy = b.policy
   let retryBudget: RetryBudget | undefined
   if (policy?.retryBudget) {
@@ -64,7 +62,7 @@ export function compileBackend(
   const defaultRetry = policy?.defaultRetry ?? (inference ? INFERENCE_FAILOVER : undefined)
   return {
     key: b.key,
-    pool: new Pool(endpoints, picker),
+    endpoints: new EndpointSet(endpoints, picker),
     ...(b.failure ? { failure: b.failure } : {}),
     requestFilters: filters.filter((f) => f.request),
     responseFilters: filters.filter((f) => f.response),

@@ -1,5 +1,6 @@
 import type { Endpoint } from '../balancer/endpoint.ts'
-import { parseServerState, type ScrapedState } from './server-state.ts'
+import type { ScrapedState, ServerState, ServerStateSource } from '../balancer/server-state.ts'
+import { parseServerState } from './parse-server-state.ts'
 
 /**
  * DEFAULT_INTERVAL_MS: scrape every 100 ms — GIE scrapes every 50 ms, but Weir counts its own
@@ -9,21 +10,6 @@ import { parseServerState, type ScrapedState } from './server-state.ts'
 const DEFAULT_INTERVAL_MS = 100
 /** DEFAULT_STALENESS_MS: a state older than 1 s (10 missed scrapes) is not trusted for routing. */
 const DEFAULT_STALENESS_MS = 1000
-
-/** ServerState is the latest scraped view of one model server, as the picker reads it. */
-export interface ServerState extends ScrapedState {
-  /** False when the last good scrape is older than stalenessMs (fail open: still routable). */
-  fresh: boolean
-  /** When the last good scrape finished (the `now` clock, ms). */
-  updatedAt: number
-  /** Bumped when the server restarted (start time changed or a counter went back). */
-  epoch: number
-}
-
-/** ServerStateSource is anything that can tell the picker a server's state (scraper, lab). */
-export interface ServerStateSource {
-  get(endpointKey: string): ServerState | undefined
-}
 
 /** FetchLike is the part of fetch the scraper uses (tests and the lab pass their own). */
 export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>

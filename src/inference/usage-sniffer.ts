@@ -1,4 +1,4 @@
-import type { ResponseUsage } from './inference-picker.ts'
+import type { ResponseUsage } from '../balancer/attempt.ts'
 
 /** TAIL_BYTES is how much of the end of a response is kept to find its usage block. */
 const TAIL_BYTES = 8192

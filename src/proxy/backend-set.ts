@@ -1,13 +1,13 @@
-import type { Pool } from '../balancer/pool.ts'
+import type { EndpointSet } from '../balancer/endpoint-set.ts'
 import type { Filter } from '../filters/filter.ts'
-import type { CompiledInferencePool } from '../inference/compiled-pool.ts'
+import type { CompiledInferencePool } from '../inference/compiled-inference-pool.ts'
 import type { RetryPolicy, SessionPersistenceModel, UpstreamProtocol, UpstreamTls } from '../model.ts'
 import type { RetryBudget } from './retry-budget.ts'
 
 /** CompiledBackend is one weighted backendRef, ready to pick endpoints from. */
 export interface CompiledBackend {
   readonly key: string
-  readonly pool: Pool
+  readonly endpoints: EndpointSet
   /** Set for an unusable reference: its share of requests gets this status. */
   readonly failure?: { readonly status: number; readonly message: string }
   /** backendRef filters, run after this backend was chosen. */

@@ -1,10 +1,10 @@
+import type { Attempt, ResponseUsage } from '../balancer/attempt.ts'
 import type { Endpoint } from '../balancer/endpoint.ts'
+import type { Balancer, PickRequest, Prompt } from '../balancer/picker.ts'
 import { chooseWeighted } from '../inference/choose-weighted.ts'
-import type { CompiledInferencePool } from '../inference/compiled-pool.ts'
-import type { DispatchTicket } from '../inference/inference-picker.ts'
-import type { InferenceRequest } from '../inference/inference-request.ts'
+import type { CompiledInferencePool } from '../inference/compiled-inference-pool.ts'
+import type { InferencePoolRuntime } from '../inference/inference-pool-runtime.ts'
 import { readPromptInfo } from '../inference/openai-request.ts'
-import type { InferencePoolRuntime } from '../inference/pool-runtime.ts'
 import { UsageSniffer } from '../inference/usage-sniffer.ts'
 import type { Exchange } from '../listeners/exchange.ts'
 import { BufferedRequestBody } from './buffered-body.ts'
@@ -19,16 +19,19 @@ export const MAX_INFERENCE_BODY = 8 * 1024 * 1024
 export const OBJECTIVE_HEADER = 'x-gateway-inference-objective'
 
 /**
- * DispatchHooks let a picker drive a proxy call: it chooses each attempt's endpoint, and hears
- * when the request is sent, when response bytes pass, and when the attempt ends.
+ * InferenceCall is an OpenAI request ready to send: the balancer of its attempts (the pool's
+ * picker), the view it picks with, and a reader of the token usage in each attempt's response
+ * (reported to the attempt when it finishes).
  */
-export interface DispatchHooks {
-  /** choose picks the endpoint for an attempt, leaving out those already tried. */
-  choose(tried: readonly Endpoint[] | undefined): Endpoint | undefined
-  dispatched(endpoint: Endpoint): void
-  responseBody(chunk: Uint8Array): void
-  /** ended: the attempt is over, with its response complete, failed, or cut short. */
-  ended(): void
+export interface InferenceCall extends Balancer {
+  readonly request: PickRequest
+  usageReader(): UsageReader
+}
+
+/** UsageReader sees one attempt's response body go past and then tells its token usage. */
+export interface UsageReader {
+  feed(chunk: Uint8Array): void
+  usage(): ResponseUsage | undefined
 }
 
 /** InferenceAnswer is how prepareInference answers a request itself. */
@@ -41,9 +44,9 @@ export type InferenceAnswer = (status: number, body: object, logMessage: string)
  * adapter, whose name then replaces `model` in the body sent on), the objective header can set
  * the priority, and a negative priority is shed with 503 when every endpoint is saturated.
  * `GET /v1/models` lists the pool's model names when it has any. Anything else is forwarded as it
- * is, balanced by least-request (`go(undefined)`).
+ * is, balanced by the backend's own least-request (`go(undefined)`).
  */
-export function prepareInference(ex: Exchange, pool: CompiledInferencePool, go: (hooks: DispatchHooks | undefined) => void, answer: InferenceAnswer): void {
+export function prepareInference(ex: Exchange, pool: CompiledInferencePool, go: (call: InferenceCall | undefined) => void, answer: InferenceAnswer): void {
   const path = ex.path
   if (ex.method === 'GET' && path.endsWith('/v1/models') && pool.models.size > 0) {
     const data = [...pool.models.keys()].map((id) => ({ id, object: 'model', owned_by: 'weir' }))
@@ -75,15 +78,15 @@ export function prepareInference(ex: Exchange, pool: CompiledInferencePool, go: 
     let bytes = result.bytes
     if (target !== info.model) bytes = Buffer.from(JSON.stringify({ ...json, model: target }), 'utf8')
     ex.bodyOverride = new BufferedRequestBody(bytes)
-    const req: InferenceRequest = info.cacheSalt !== undefined ? { model: target, promptText: info.promptText, priority, cacheSalt: info.cacheSalt } : { model: target, promptText: info.promptText, priority }
+    const prompt: Prompt = info.cacheSalt !== undefined ? { model: target, promptText: info.promptText, cacheSalt: info.cacheSalt } : { model: target, promptText: info.promptText }
     const now = performance.now()
     const available = pool.endpoints.filter((e) => e.available(now))
     const candidates = available.length > 0 ? available : pool.endpoints
-    if (candidates.length > 0 && priority < 0 && pool.runtime.picker.saturated(candidates)) {
+    if (candidates.length > 0 && priority < 0 && pool.runtime.saturated(candidates)) {
       pool.runtime.sheds++
       return answer(503, openAiError('every model server is saturated; this request has a negative priority and was shed', 'server_overloaded'), `shed (priority ${priority})`)
     }
-    go(new PickerDispatch(pool.runtime, candidates, req))
+    go(new PoolCall(pool.runtime, candidates, { header: (name) => ex.header(name), prompt }))
   })
 }
 
@@ -93,50 +96,23 @@ function openAiError(message: string, type = 'invalid_request_error'): object {
 }
 
 /**
- * PickerDispatch follows one request through its attempts, telling the picker what happened:
- * dispatched, first token (the first response byte), finished with the usage the response
- * reported, or failed when an attempt ended before any byte.
+ * PoolCall picks an inference request's attempts among the endpoints it may use, fixed when it
+ * arrived (the available ones, or all when none is): a retry skips the tried ones and does not
+ * read health again. The same request view goes to every pick, so the prompt is hashed once.
  */
-class PickerDispatch implements DispatchHooks {
-  readonly #pool: InferencePoolRuntime
-  readonly #candidates: readonly Endpoint[]
-  readonly #req: InferenceRequest
-  #ticket: DispatchTicket | undefined
-  #sawBytes = false
-  #usage: UsageSniffer | undefined
+class PoolCall implements InferenceCall {
+  constructor(
+    private readonly runtime: InferencePoolRuntime,
+    private readonly candidates: readonly Endpoint[],
+    readonly request: PickRequest
+  ) {}
 
-  constructor(pool: InferencePoolRuntime, candidates: readonly Endpoint[], req: InferenceRequest) {
-    this.#pool = pool
-    this.#candidates = candidates
-    this.#req = req
+  pick(req: PickRequest, tried: readonly Endpoint[] | undefined): Attempt | undefined {
+    const left = tried && tried.length > 0 ? this.candidates.filter((e) => !tried.includes(e)) : this.candidates
+    return left.length === 0 ? undefined : this.runtime.pick(left, req)
   }
 
-  choose(tried: readonly Endpoint[] | undefined): Endpoint | undefined {
-    const left = tried && tried.length > 0 ? this.#candidates.filter((e) => !tried.includes(e)) : this.#candidates
-    return left.length === 0 ? undefined : this.#pool.pick(left, this.#req)
-  }
-
-  dispatched(endpoint: Endpoint): void {
-    this.#ticket = this.#pool.picker.dispatched(endpoint, this.#req)
-    this.#sawBytes = false
-    this.#usage = new UsageSniffer()
-  }
-
-  responseBody(chunk: Uint8Array): void {
-    const ticket = this.#ticket
-    if (!ticket) return
-    if (!this.#sawBytes) {
-      this.#sawBytes = true
-      this.#pool.picker.firstToken(ticket)
-    }
-    this.#usage?.feed(chunk)
-  }
-
-  ended(): void {
-    const ticket = this.#ticket
-    if (!ticket) return
-    this.#ticket = undefined
-    if (this.#sawBytes) this.#pool.picker.finished(ticket, this.#usage?.usage())
-    else this.#pool.picker.failed(ticket)
+  usageReader(): UsageReader {
+    return new UsageSniffer()
   }
 }

@@ -1,4 +1,5 @@
 import type { Endpoint } from '../balancer/endpoint.ts'
+import { NO_REQUEST } from '../balancer/picker.ts'
 import { LAST_CHUNK, encodeChunkHeader } from '../http1/chunked.ts'
 import type { Exchange } from '../listeners/exchange.ts'
 import type { CompiledBackend } from './backend-set.ts'
@@ -57,7 +58,8 @@ export class MirrorCall implements UpstreamListener {
 
   /** start picks an endpoint of the mirror backend and sends the head once connected. */
   start(backend: CompiledBackend, noBody: boolean): void {
-    const endpoint = backend.pool.pick(undefined)
+    // A mirror reports nothing back: its backend's Service picker learns nothing from requests.
+    const endpoint = backend.endpoints.pick(NO_REQUEST, undefined)?.endpoint
     if (!endpoint) return this.#abandon()
     this.#endpoint = endpoint
     endpoint.inflight++

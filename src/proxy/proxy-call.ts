@@ -1,5 +1,6 @@
 import type { ErrorSource } from '../http/error-source.ts'
 import type { Endpoint } from '../balancer/endpoint.ts'
+import type { Attempt } from '../balancer/attempt.ts'
 import type { ResponseHead } from '../http1/response-head.ts'
 import type { BodySink, RequestBody, ResponseBodyMode, TunnelPeer } from '../http/body.ts'
 import type { Exchange } from '../listeners/exchange.ts'
@@ -7,7 +8,7 @@ import type { SessionPersistenceModel } from '../model.ts'
 import type { CompiledBackend } from './backend-set.ts'
 import { Deadline } from './deadlines.ts'
 import { CONNECT_TIMEOUT_MS, MAX_CONNECT_ATTEMPTS, RESPONSE_HEADER_TIMEOUT_MS } from './proxy-limits.ts'
-import { prepareInference, type DispatchHooks } from './inference-dispatch.ts'
+import { prepareInference, type InferenceCall, type UsageReader } from './inference-dispatch.ts'
 import type { ForwardTarget, ProxyRuntime } from './forward-target.ts'
 import { upstreamHeadFor } from './forward-headers.ts'
 import { H2cStream, h2cRequestHeaders } from './h2c-upstream.ts'
@@ -62,8 +63,13 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
   #mirrors: MirrorCall[] | undefined
   /** The client side of an upgraded connection. */
   #client: TunnelPeer | undefined
-  /** The inference picker's hooks, when the backend is an InferencePool. */
-  #hooks: DispatchHooks | undefined
+  /** Set for an OpenAI request to an InferencePool: its pool picks the endpoints. */
+  #inference: InferenceCall | undefined
+  /** The current attempt, which hears dispatched, first byte, then finished or failed. */
+  #picked: Attempt | undefined
+  #sawBytes = false
+  /** Reads the token usage of an inference attempt's response. */
+  #usage: UsageReader | undefined
 
   constructor(ex: Exchange, target: ForwardTarget, rt: ProxyRuntime) {
     super()
@@ -81,19 +87,19 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     this.#backend = backend
     for (const f of backend.requestFilters) if (f.request!(ex)) return
     if (!backend.inference) return this.#begin(backend)
-    prepareInference(ex, backend.inference, (hooks) => this.#begin(backend, hooks), (status, body, message) => respondJson(ex, status, body, message))
+    prepareInference(ex, backend.inference, (call) => this.#begin(backend, call), (status, body, message) => respondJson(ex, status, body, message))
   }
 
   /** begin sets up timeouts, retries, the session and the body relay, then makes the first attempt. */
-  #begin(backend: CompiledBackend, hooks?: DispatchHooks): void {
+  #begin(backend: CompiledBackend, inference?: InferenceCall): void {
     const ex = this.#ex
-    this.#hooks = hooks
+    this.#inference = inference
     const request = this.#target.timeouts.request
     if (request) this.#requestDeadline = ex.startedAt + request
     const retry = this.#target.retry ?? backend.defaultRetry
     if (retry) this.#retry = new RetryState(retry, backend.retryBudget)
     this.#session = this.#target.sessionPersistence ?? backend.sessionPersistence
-    if (this.#session) this.#sessionEndpoint = sessionTarget(ex, this.#session, backend.pool)
+    if (this.#session) this.#sessionEndpoint = sessionTarget(ex, this.#session, backend.endpoints)
     backend.retryBudget?.recordRequest()
     const body = ex.requestBody
     this.#body = body
@@ -106,19 +112,23 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
 
   #attempt(): void {
     const backend = this.#backend as CompiledBackend
-    let endpoint = this.#chooseEndpoint(backend)
-    if (!endpoint && this.#retry && this.#retry.count > 0 && this.#tried) {
+    let picked = this.#chooseEndpoint(backend)
+    if (!picked && this.#retry && this.#retry.count > 0 && this.#tried) {
       // Every endpoint was tried: a retry may go back to one of them.
       this.#tried = undefined
-      endpoint = this.#chooseEndpoint(backend)
+      picked = this.#chooseEndpoint(backend)
     }
-    if (!endpoint) {
+    if (!picked) {
       if (this.#connectAttempts === 0 && !this.#retry?.count) return this.#local(503, 'upstream', `no ready endpoint for ${backend.key}`)
       return this.#local(502, 'upstream', `could not connect to any endpoint of ${backend.key}`)
     }
+    const endpoint = picked.endpoint
     this.#endpoint = endpoint
+    this.#picked = picked
+    this.#sawBytes = false
+    this.#usage = this.#inference?.usageReader()
     endpoint.inflight++
-    this.#hooks?.dispatched(endpoint)
+    picked.dispatched()
     this.#connectAttempts++
     const { channel, ready } = openChannel(this.#rt, backend, endpoint, this, this.#ex)
     this.#channel = channel
@@ -127,11 +137,13 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     this.#setDeadline(performance.now() + CONNECT_TIMEOUT_MS)
   }
 
-  #chooseEndpoint(backend: CompiledBackend): Endpoint | undefined {
-    if (this.#hooks) return this.#hooks.choose(this.#tried)
+  #chooseEndpoint(backend: CompiledBackend): Attempt | undefined {
+    const inference = this.#inference
+    if (inference) return inference.pick(inference.request, this.#tried)
     const sticky = this.#sessionEndpoint
-    if (sticky && !this.#tried?.includes(sticky)) return sticky
-    return backend.pool.pick(this.#tried, this.#ex)
+    if (sticky && !this.#tried?.includes(sticky)) return sticky.attempt
+    // The exchange is the request view: a pick on an HTTP route builds nothing.
+    return backend.endpoints.pick(this.#ex, this.#tried)
   }
 
   onConnected(): void {
@@ -256,14 +268,25 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     const session = this.#session
     const cookie = session && this.#sessionEndpoint !== endpoint ? sessionHeader(session, endpoint) : undefined
     const filters = (this.#backend as CompiledBackend).responseFilters
-    if (first && end > start) this.#hooks?.responseBody(first.subarray(start, end))
+    if (first && end > start) this.#responseBytes(first.subarray(start, end))
     if (!sendUpstreamHead(ex, head, filters, cookie, mode, first, start, end)) channel.pause()
   }
 
   onResponseBody(chunk: Uint8Array): void {
     if (this.#phase === DONE) return
-    this.#hooks?.responseBody(chunk)
+    this.#responseBytes(chunk)
     if (!this.#ex.downstream.sendBody(chunk)) this.#channel?.pause()
+  }
+
+  /** responseBytes tells the attempt its first response byte came, and feeds the usage reader. */
+  #responseBytes(chunk: Uint8Array): void {
+    const picked = this.#picked
+    if (!picked) return
+    if (!this.#sawBytes) {
+      this.#sawBytes = true
+      picked.firstByte()
+    }
+    this.#usage?.feed(chunk)
   }
 
   onResponseEnd(): void {
@@ -381,8 +404,14 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     this.#channel = undefined
   }
 
+  /** release ends the current attempt: finished once a response byte came, else failed. */
   #release(endpoint: Endpoint): void {
-    this.#hooks?.ended()
+    const picked = this.#picked
+    if (picked) {
+      this.#picked = undefined
+      if (this.#sawBytes) picked.finished(this.#usage?.usage())
+      else picked.failed()
+    }
     endpoint.inflight--
     if (this.#endpoint === endpoint) this.#endpoint = undefined
   }

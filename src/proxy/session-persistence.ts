@@ -1,6 +1,6 @@
 import { cookieValue } from '../balancer/consistent-hash.ts'
 import type { Endpoint } from '../balancer/endpoint.ts'
-import { sessionId, type Pool } from '../balancer/pool.ts'
+import { sessionId, type EndpointSet } from '../balancer/endpoint-set.ts'
 import type { Exchange } from '../listeners/exchange.ts'
 import type { SessionPersistenceModel } from '../model.ts'
 
@@ -12,12 +12,12 @@ import type { SessionPersistenceModel } from '../model.ts'
  */
 
 /** sessionTarget returns the endpoint the request's session token names, if still valid. */
-export function sessionTarget(ex: Exchange, config: SessionPersistenceModel, pool: Pool, now = Date.now()): Endpoint | undefined {
+export function sessionTarget(ex: Exchange, config: SessionPersistenceModel, endpoints: EndpointSet, now = Date.now()): Endpoint | undefined {
   const token = config.type === 'Cookie' ? cookieValue(ex.header('cookie'), config.sessionName) : ex.header(config.sessionName.toLowerCase())
   if (!token) return undefined
   const dot = token.indexOf('.')
   if (dot !== -1 && Number(token.slice(dot + 1)) * 1000 < now) return undefined
-  return pool.bySession(dot === -1 ? token : token.slice(0, dot))
+  return endpoints.bySession(dot === -1 ? token : token.slice(0, dot))
 }
 
 /** sessionHeader returns the response header that starts a session on `endpoint`. */

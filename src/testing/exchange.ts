@@ -161,7 +161,7 @@ export function buildFilter(raw: RawFilter, setup: FilterSetup = {}): BuiltFilte
   const compiled: BackendModel[] = []
   const compileBackend = (b: BackendModel): CompiledBackend => {
     compiled.push(b)
-    return { key: b.key, pool: undefined as never, requestFilters: [], responseFilters: [], protocol: b.protocol ?? 'http1' }
+    return { key: b.key, endpoints: undefined as never, requestFilters: [], responseFilters: [], protocol: b.protocol ?? 'http1' }
   }
   const filter = factory.create(config, { match: matches[0] as RouteMatch, compileBackend })
   return { filter, refErrors, compiled }

@@ -1,22 +1,5 @@
+import type { ScrapedState } from '../balancer/server-state.ts'
 import { parsePrometheusText, type Sample } from './prometheus-text.ts'
-
-/** ScrapedState is what one /metrics scrape says about a model server. */
-export interface ScrapedState {
-  waiting: number
-  running: number
-  kvUsage: number
-  blockSize?: number
-  numGpuBlocks?: number
-  maxLora?: number
-  runningLoras: string[]
-  waitingLoras: string[]
-  /** The served base model (the model_name label). */
-  baseModel?: string
-  /** process_start_time_seconds, when exported. */
-  startTime?: number
-  /** A monotonic counter (prompt tokens or prefix queries): going back means a restart. */
-  counter?: number
-}
 
 /** Metric names read, V1 first: when both generations are present the V1 value wins. */
 const NAMES = {

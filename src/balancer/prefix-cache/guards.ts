@@ -1,17 +1,8 @@
-import type { Endpoint } from '../balancer/endpoint.ts'
-import type { ServerStateSource } from './model-server-metrics.ts'
-import type { PrefixPickerOptions } from './prefix-picker-options.ts'
+import type { Endpoint } from '../endpoint.ts'
+import type { ServerStateSource } from '../server-state.ts'
+import type { PrefixPickerOptions } from './options.ts'
 
-type GuardOptions = Pick<
-  PrefixPickerOptions,
-  | 'queueDepthThreshold'
-  | 'kvCacheUtilThreshold'
-  | 'kvFilterThreshold'
-  | 'waitingFilterThreshold'
-  | 'maxConcurrency'
-  | 'hotSpotAbs'
-  | 'hotSpotRel'
->
+type GuardOptions = Pick<PrefixPickerOptions, 'kvFilterThreshold' | 'waitingFilterThreshold' | 'hotSpotAbs' | 'hotSpotRel'>
 
 /**
  * filterOverloaded drops endpoints whose fresh metrics say they are full (KV ≥ kvFilterThreshold
@@ -51,27 +42,4 @@ export function withinHotSpotCap(
   const cap = mean + Math.max(o.hotSpotAbs, o.hotSpotRel * mean)
   const kept = candidates.filter((e) => e.inflight < cap)
   return kept.length > 0 ? kept : candidates
-}
-
-/**
- * poolSaturated is GIE's utilization detector: per endpoint max(waiting / queueDepthThreshold,
- * kv / kvCacheUtilThreshold) from fresh metrics, or in-flight / maxConcurrency from the proxy's
- * own count when metrics are stale or absent (the larger of the two); saturated when the mean ≥ 1.
- */
-export function poolSaturated(
-  candidates: readonly Endpoint[],
-  metrics: ServerStateSource | undefined,
-  o: GuardOptions
-): boolean {
-  if (candidates.length === 0) return true
-  let sum = 0
-  for (const e of candidates) {
-    let score = e.inflight / o.maxConcurrency
-    const s = metrics?.get(e.key)
-    if (s?.fresh) {
-      score = Math.max(score, s.waiting / o.queueDepthThreshold, s.kvUsage / o.kvCacheUtilThreshold)
-    }
-    sum += score
-  }
-  return sum / candidates.length >= 1
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { parseServerState } from './server-state.ts'
+import { parseServerState } from './parse-server-state.ts'
 
 const V1 = `# HELP vllm:num_requests_running Number of requests in model execution batches.
 # TYPE vllm:num_requests_running gauge

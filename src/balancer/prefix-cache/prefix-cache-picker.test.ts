@@ -1,15 +1,12 @@
 import { describe, expect, test } from 'bun:test'
-import { Endpoint } from '../balancer/endpoint.ts'
-import {
-  createInferencePicker,
-  type DispatchTicket,
-  type InferencePicker,
-} from './inference-picker.ts'
-import type { InferenceRequest } from './inference-request.ts'
-import type { ServerState } from './model-server-metrics.ts'
+import { seededRandom } from '../../inference/seeded-random.ts'
+import type { Attempt } from '../attempt.ts'
+import { Endpoint } from '../endpoint.ts'
+import { NO_REQUEST, type Picker, type PickRequest } from '../picker.ts'
+import { createPicker } from '../registry.ts'
+import type { ServerState } from '../server-state.ts'
+import { DEFAULT_PREFIX_OPTIONS } from './options.ts'
 import { PrefixCachePicker } from './prefix-cache-picker.ts'
-import { DEFAULT_PREFIX_OPTIONS } from './prefix-picker-options.ts'
-import { seededRandom } from './seeded-random.ts'
 
 /** A deterministic text of `chars` characters; different `topic`s share no block. */
 function text(topic: string, chars: number): string {
@@ -35,41 +32,48 @@ function state(overrides: Partial<ServerState> = {}): ServerState {
   }
 }
 
+/** req is an OpenAI request's view for the picker. */
+function req(promptText: string, model = 'base'): PickRequest {
+  return { header: NO_REQUEST.header, prompt: { model, promptText } }
+}
+
+/** dispatchTo sends a request to `e` without a choice (a pick among one candidate only). */
+function dispatchTo(picker: Picker, e: Endpoint, r: PickRequest): Attempt {
+  const attempt = picker.pick([e], r) as Attempt
+  attempt.dispatched()
+  return attempt
+}
+
 /** A small pool with scripted metrics and a manual clock, plus proxy-like helpers. */
 function pool(n = 3) {
   const endpoints = Array.from({ length: n }, (_, i) => new Endpoint(`10.0.0.${i + 1}`, 8000))
   const [a, b, c] = endpoints as [Endpoint, Endpoint, Endpoint]
   const states = new Map<string, ServerState>()
   let now = 0
-  const picker = createInferencePicker(
-    'prefix-cache',
-    { get: (k) => states.get(k) },
-    {
+  const picker: Picker = createPicker('prefix-cache', [], {
+    serverState: { get: (k) => states.get(k) },
+    options: {
       now: () => now,
       random: seededRandom(1),
-    }
-  )
-  const req = (promptText: string, model = 'base'): InferenceRequest => ({
-    model,
-    promptText,
-    priority: 0,
+    },
   })
   /** Picks and dispatches like the proxy; the request stays in flight. */
-  const send = (r: InferenceRequest): { e: Endpoint; ticket: DispatchTicket } => {
+  const send = (r: PickRequest): { e: Endpoint; attempt: Attempt } => {
     now += 1
-    const e = picker.pick(endpoints, r)
-    e.inflight++
-    return { e, ticket: picker.dispatched(e, r) }
+    const attempt = picker.pick(endpoints, r) as Attempt
+    attempt.endpoint.inflight++
+    attempt.dispatched()
+    return { e: attempt.endpoint, attempt }
   }
   /** Sends and completes at once. */
-  const serve = (r: InferenceRequest): Endpoint => {
-    const { e, ticket } = send(r)
-    picker.firstToken(ticket)
-    picker.finished(ticket)
+  const serve = (r: PickRequest): Endpoint => {
+    const { e, attempt } = send(r)
+    attempt.firstByte()
+    attempt.finished()
     e.inflight--
     return e
   }
-  return { endpoints, a, b, c, states, picker: picker as InferencePicker, req, send, serve }
+  return { endpoints, a, b, c, states, picker, req, send, serve }
 }
 
 describe('prefix-cache picker: affinity', () => {
@@ -118,18 +122,18 @@ describe('prefix-cache picker: load wins over affinity when it must', () => {
     const p = pool(2)
     const a = p.serve(p.req(`${SYSTEM} one`))
     // Ten long prompts sent to A with no first token yet: ~25 000 tokens of prefill queued there.
-    for (let i = 0; i < 10; i++) p.picker.dispatched(a, p.req(text(`queued${i}`, 10_000)))
+    for (let i = 0; i < 10; i++) dispatchTo(p.picker, a, p.req(text(`queued${i}`, 10_000)))
     expect(p.serve(p.req(`${SYSTEM} two`))).not.toBe(a)
   })
 
   test('that queued prefill stops counting once its first tokens arrive', () => {
     const p = pool(2)
     const a = p.serve(p.req(`${SYSTEM} one`))
-    const tickets = Array.from({ length: 10 }, (_, i) =>
-      p.picker.dispatched(a, p.req(text(`queued${i}`, 10_000)))
+    const attempts = Array.from({ length: 10 }, (_, i) =>
+      dispatchTo(p.picker, a, p.req(text(`queued${i}`, 10_000)))
     )
-    for (const t of tickets) p.picker.firstToken(t)
-    for (const t of tickets) p.picker.finished(t)
+    for (const t of attempts) t.firstByte()
+    for (const t of attempts) t.finished()
     expect(p.serve(p.req(`${SYSTEM} two`))).toBe(a)
   })
 
@@ -148,8 +152,8 @@ describe('prefix-cache picker: what it learns and forgets', () => {
   test('a request that failed before its first token leaves no prefix behind', () => {
     // One endpoint, so request 2 lands where request 1 failed.
     const p = pool(1)
-    const { e, ticket } = p.send(p.req(`${SYSTEM} one`))
-    p.picker.failed(ticket)
+    const { e, attempt } = p.send(p.req(`${SYSTEM} one`))
+    attempt.failed()
     e.inflight--
     p.serve(p.req(`${SYSTEM} two`))
     expect(p.picker.stats().predictedHitBlocks).toBe(0)
@@ -176,20 +180,19 @@ describe('prefix-cache picker: what it learns and forgets', () => {
     })
     expect(picker.charsPerToken).toBe(4)
     for (let i = 0; i < 200; i++) {
-      const r = { model: 'm', promptText: text(`t${i}`, 8000), priority: 0 }
-      const ticket = picker.dispatched(endpoint, r)
-      picker.firstToken(ticket)
-      picker.finished(ticket, { promptTokens: 1000, cachedTokens: 0, completionTokens: 5 })
+      const attempt = dispatchTo(picker, endpoint, req(text(`t${i}`, 8000), 'm'))
+      attempt.firstByte()
+      attempt.finished({ promptTokens: 1000, cachedTokens: 0, completionTokens: 5 })
     }
     expect(picker.charsPerToken).toBeGreaterThan(7.5)
   })
 
   test('calls after finished are ignored (no double counting of in-flight work)', () => {
     const p = pool(2)
-    const { e, ticket } = p.send(p.req(text('x', 9000)))
-    p.picker.finished(ticket)
-    p.picker.failed(ticket)
-    p.picker.firstToken(ticket)
+    const { e, attempt } = p.send(p.req(text('x', 9000)))
+    attempt.finished()
+    attempt.failed()
+    attempt.firstByte()
     e.inflight--
     // With nothing pending anywhere, a new distinct prompt goes to the least recently used one.
     expect(p.serve(p.req(text('y', 9000)))).not.toBe(e)

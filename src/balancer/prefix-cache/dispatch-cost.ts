@@ -1,5 +1,5 @@
-import type { ServerState } from './model-server-metrics.ts'
-import type { PrefixPickerOptions } from './prefix-picker-options.ts'
+import type { ServerState } from '../server-state.ts'
+import type { PrefixPickerOptions } from './options.ts'
 
 /** CostInputs are one endpoint's numbers for one request, all in tokens, sequences or tok/s. */
 export interface CostInputs {

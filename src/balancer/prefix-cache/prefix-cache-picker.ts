@@ -1,18 +1,13 @@
-import type { Endpoint } from '../balancer/endpoint.ts'
+import type { Attempt, ResponseUsage } from '../attempt.ts'
+import type { Endpoint } from '../endpoint.ts'
+import type { Picker, PickerFactory, PickerStats, PickRequest, Prompt } from '../picker.ts'
+import type { ServerStateSource } from '../server-state.ts'
+import { dispatchCost, loraWaitMs } from './dispatch-cost.ts'
 import { EndpointLoad } from './endpoint-load.ts'
-import type {
-  DispatchTicket,
-  InferencePicker,
-  PickerStats,
-  ResponseUsage,
-} from './inference-picker.ts'
-import type { InferenceRequest } from './inference-request.ts'
-import type { ServerStateSource } from './model-server-metrics.ts'
-import { dispatchCost, loraWaitMs } from './picker-cost.ts'
-import { filterOverloaded, poolSaturated, withinHotSpotCap } from './picker-guards.ts'
+import { filterOverloaded, withinHotSpotCap } from './guards.ts'
+import { DEFAULT_PREFIX_OPTIONS, type PrefixPickerOptions } from './options.ts'
 import { promptBlockHashes } from './prefix-hash.ts'
 import { PrefixIndex } from './prefix-index.ts'
-import type { PrefixPickerOptions } from './prefix-picker-options.ts'
 
 /**
  * CHARS_PER_TOKEN_PRIOR_TOKENS weighs the starting chars/token guess as if 20 000 tokens had
@@ -22,15 +17,44 @@ const CHARS_PER_TOKEN_PRIOR_TOKENS = 20_000
 /** PURGE_CHECK_MS: look for endpoints to forget at most every 10 s (the scan is O(endpoints)). */
 const PURGE_CHECK_MS = 10_000
 
-interface Ticket extends DispatchTicket {
-  readonly hashes: readonly number[]
-  readonly matchedBlocks: number
-  readonly uncachedTokens: number
-  readonly pendingAhead: number
-  readonly promptChars: number
-  readonly dispatchedAt: number
-  firstTokenAt: number
-  state: 'pending' | 'decoding' | 'done'
+/** NO_PROMPT stands in for a request without one (the proxy never sends such): no affinity. */
+const NO_PROMPT: Prompt = { model: '', promptText: '' }
+
+/**
+ * PrefixAttempt is one dispatch as the picker follows it: what it predicted at dispatch (the
+ * prompt's block hashes, the blocks it expected cached, the prefill it added and found queued)
+ * and where the request is now. It reports back to its picker.
+ */
+class PrefixAttempt implements Attempt {
+  hashes: readonly number[] = []
+  matchedBlocks = 0
+  uncachedTokens = 0
+  pendingAhead = 0
+  dispatchedAt = 0
+  firstTokenAt = -1
+  state: 'picked' | 'pending' | 'decoding' | 'done' = 'picked'
+
+  constructor(
+    private readonly picker: PrefixCachePicker,
+    readonly endpoint: Endpoint,
+    readonly prompt: Prompt
+  ) {}
+
+  dispatched(): void {
+    this.picker.dispatched(this)
+  }
+
+  firstByte(): void {
+    this.picker.firstToken(this)
+  }
+
+  finished(usage?: ResponseUsage): void {
+    this.picker.finished(this, usage)
+  }
+
+  failed(): void {
+    this.picker.failed(this)
+  }
 }
 
 /**
@@ -38,7 +62,7 @@ interface Ticket extends DispatchTicket {
  * request where its prefill finishes first given the prefix each endpoint probably holds and
  * the prefill Weir itself has already sent there, after filtering full and hot-spot endpoints.
  */
-export class PrefixCachePicker implements InferencePicker {
+export class PrefixCachePicker implements Picker {
   readonly #o: PrefixPickerOptions
   readonly #metrics: ServerStateSource | undefined
   readonly #index: PrefixIndex
@@ -46,7 +70,7 @@ export class PrefixCachePicker implements InferencePicker {
   readonly #matches: number[] = []
   #charsSeen: number
   #tokensSeen = CHARS_PER_TOKEN_PRIOR_TOKENS
-  #lastReq: InferenceRequest | undefined
+  #lastPrompt: Prompt | undefined
   #lastHashes: number[] = []
   #lastPurgeCheck = 0
   readonly #stats: PickerStats = { picks: 0, predictedHitBlocks: 0, totalBlocks: 0 }
@@ -65,17 +89,21 @@ export class PrefixCachePicker implements InferencePicker {
     return this.#charsSeen / this.#tokensSeen
   }
 
-  pick(candidates: readonly Endpoint[], req: InferenceRequest): Endpoint {
-    if (candidates.length === 1) return candidates[0] as Endpoint
+  pick(candidates: readonly Endpoint[], req: PickRequest): Attempt | undefined {
+    const prompt = req.prompt ?? NO_PROMPT
+    if (candidates.length <= 1) {
+      const only = candidates[0]
+      return only && new PrefixAttempt(this, only, prompt)
+    }
     const now = this.#o.now()
     this.#maybePurge(now)
-    const hashes = this.#hashesOf(req)
+    const hashes = this.#hashesOf(prompt)
     for (const e of candidates) this.#sync(e, now)
     const pool = withinHotSpotCap(filterOverloaded(candidates, this.#metrics, this.#o), this.#o)
     const keys = pool.map((e) => e.key)
     this.#index.matchAll(hashes, keys, this.#matches)
     const cpt = this.charsPerToken
-    const promptTokens = req.promptText.length / cpt
+    const promptTokens = prompt.promptText.length / cpt
     let best = Infinity
     let anyMatch = false
     const costs: number[] = []
@@ -94,29 +122,28 @@ export class PrefixCachePicker implements InferencePicker {
           cacheFill: this.#index.size(e.key) / this.#index.capacityOf(e.key),
           prefillRate: load.prefillRate,
           decodingSeqs: load.decoding + foreign,
-          loraMs: loraWaitMs(req.model, state, this.#o),
+          loraMs: loraWaitMs(prompt.model, state, this.#o),
         },
         this.#o
       )
       costs.push(cost)
       if (cost < best) best = cost
     }
-    return this.#breakTie(pool, costs, best, anyMatch)
+    return new PrefixAttempt(this, this.#breakTie(pool, costs, best, anyMatch), prompt)
   }
 
-  saturated(candidates: readonly Endpoint[]): boolean {
-    return poolSaturated(candidates, this.#metrics, this.#o)
-  }
-
-  dispatched(endpoint: Endpoint, req: InferenceRequest): DispatchTicket {
+  /** dispatched indexes the prompt on the attempt's endpoint and counts its pending prefill. */
+  dispatched(t: PrefixAttempt): void {
+    if (t.state !== 'picked') return
     const now = this.#o.now()
-    const hashes = this.#hashesOf(req)
+    const endpoint = t.endpoint
+    const hashes = this.#hashesOf(t.prompt)
     const load = this.#sync(endpoint, now)
     const one = [0]
     this.#index.matchAll(hashes, [endpoint.key], one)
     const matched = one[0] as number
     const cpt = this.charsPerToken
-    const uncached = Math.max(0, (req.promptText.length - matched * this.#o.blockChars) / cpt)
+    const uncached = Math.max(0, (t.prompt.promptText.length - matched * this.#o.blockChars) / cpt)
     const pendingAhead = load.pendingPrefillTokens
     load.addPending(uncached)
     load.lastPickedAt = now
@@ -124,22 +151,16 @@ export class PrefixCachePicker implements InferencePicker {
     this.#stats.picks++
     this.#stats.predictedHitBlocks += matched
     this.#stats.totalBlocks += hashes.length
-    const ticket: Ticket = {
-      endpoint,
-      hashes,
-      matchedBlocks: matched,
-      uncachedTokens: uncached,
-      pendingAhead,
-      promptChars: req.promptText.length,
-      dispatchedAt: now,
-      firstTokenAt: -1,
-      state: 'pending',
-    }
-    return ticket
+    t.hashes = hashes
+    t.matchedBlocks = matched
+    t.uncachedTokens = uncached
+    t.pendingAhead = pendingAhead
+    t.dispatchedAt = now
+    t.state = 'pending'
   }
 
-  firstToken(ticket: DispatchTicket): void {
-    const t = ticket as Ticket
+  /** firstToken moves the attempt's prefill from pending to decoding. */
+  firstToken(t: PrefixAttempt): void {
     if (t.state !== 'pending') return
     const load = this.#loads.get(t.endpoint.key)
     t.state = 'decoding'
@@ -148,13 +169,13 @@ export class PrefixCachePicker implements InferencePicker {
     if (load) load.decoding++
   }
 
-  finished(ticket: DispatchTicket, usage?: ResponseUsage): void {
-    const t = ticket as Ticket
+  /** finished releases the attempt and learns chars/token and the endpoint's prefill rate. */
+  finished(t: PrefixAttempt, usage?: ResponseUsage): void {
     if (t.state === 'done') return
     this.#release(t)
     const prompt = usage?.promptTokens
     if (prompt !== undefined && prompt > 0) {
-      this.#charsSeen += t.promptChars
+      this.#charsSeen += t.prompt.promptText.length
       this.#tokensSeen += prompt
     }
     if (t.firstTokenAt >= 0) {
@@ -168,8 +189,8 @@ export class PrefixCachePicker implements InferencePicker {
     }
   }
 
-  failed(ticket: DispatchTicket): void {
-    const t = ticket as Ticket
+  /** failed releases the attempt and takes back the prefix it indexed (the server never saw it). */
+  failed(t: PrefixAttempt): void {
     if (t.state === 'done') return
     this.#release(t)
     this.#index.forget(t.endpoint.key, t.hashes, t.matchedBlocks)
@@ -179,7 +200,7 @@ export class PrefixCachePicker implements InferencePicker {
     return { ...this.#stats }
   }
 
-  #release(t: Ticket): void {
+  #release(t: PrefixAttempt): void {
     const load = this.#loads.get(t.endpoint.key)
     if (load && t.state === 'pending') load.removePending(t.uncachedTokens)
     if (load && t.state === 'decoding') load.decoding = Math.max(0, load.decoding - 1)
@@ -214,8 +235,9 @@ export class PrefixCachePicker implements InferencePicker {
     return tied[Math.floor(this.#o.random() * tied.length)] ?? (pool[0] as Endpoint)
   }
 
-  #hashesOf(req: InferenceRequest): number[] {
-    if (req !== this.#lastReq) {
+  /** The prompt's block hashes, computed once per prompt object (a retry picks with the same one). */
+  #hashesOf(req: Prompt): number[] {
+    if (req !== this.#lastPrompt) {
       const o = this.#o
       this.#lastHashes = promptBlockHashes(
         req.model,
@@ -224,7 +246,7 @@ export class PrefixCachePicker implements InferencePicker {
         o.maxBlocks,
         req.cacheSalt
       )
-      this.#lastReq = req
+      this.#lastPrompt = req
     }
     return this.#lastHashes
   }
@@ -264,4 +286,10 @@ export class PrefixCachePicker implements InferencePicker {
       }
     }
   }
+}
+
+/** prefixCache is the registry entry: the default picker of an InferencePool. */
+export const prefixCache: PickerFactory = {
+  type: 'prefix-cache',
+  create: (_endpoints, params) => new PrefixCachePicker(params.serverState, { ...DEFAULT_PREFIX_OPTIONS, ...params.options }),
 }

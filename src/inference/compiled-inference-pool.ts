@@ -1,6 +1,6 @@
 import type { Endpoint } from '../balancer/endpoint.ts'
 import type { InferenceModelRule, InferencePoolModel, RetryPolicy } from '../model.ts'
-import type { InferencePoolRuntime, InferencePools } from './pool-runtime.ts'
+import type { InferencePoolRuntime, InferencePools } from './inference-pool-runtime.ts'
 
 /**
  * INFERENCE_FAILOVER is the retry an InferencePool gets unless a route or policy sets one: a

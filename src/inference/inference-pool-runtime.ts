@@ -1,9 +1,12 @@
 import type { Histogram } from 'hdr-histogram-js'
 import { encodeLatency, MAX_LATENCY_US, newLatencyHistogram, type PoolSnapshot } from '../admin/metrics-snapshot.ts'
+import type { Attempt } from '../balancer/attempt.ts'
 import type { Endpoint } from '../balancer/endpoint.ts'
+import type { Picker, PickRequest } from '../balancer/picker.ts'
+import { DEFAULT_PREFIX_OPTIONS } from '../balancer/prefix-cache/options.ts'
+import { createPicker } from '../balancer/registry.ts'
+import { poolSaturated } from '../balancer/saturation.ts'
 import type { InferencePolicyName } from '../model.ts'
-import { createInferencePicker, type InferencePicker } from './inference-picker.ts'
-import type { InferenceRequest } from './inference-request.ts'
 import { ModelServerMetrics } from './model-server-metrics.ts'
 
 /**
@@ -14,7 +17,7 @@ import { ModelServerMetrics } from './model-server-metrics.ts'
 export class InferencePoolRuntime {
   readonly key: string
   readonly policy: InferencePolicyName
-  readonly picker: InferencePicker
+  readonly picker: Picker
   readonly #scraper = new ModelServerMetrics()
   readonly #pickLatency: Histogram = newLatencyHistogram()
   sheds = 0
@@ -22,7 +25,8 @@ export class InferencePoolRuntime {
   constructor(key: string, policy: InferencePolicyName) {
     this.key = key
     this.policy = policy
-    this.picker = createInferencePicker(policy, this.#scraper)
+    // least-request scans every endpoint here: a pool has few, and its requests are long.
+    this.picker = createPicker(policy, [], { choices: 'all', serverState: this.#scraper })
   }
 
   /** setEndpoints points the scraper at the pool's current endpoints. */
@@ -31,11 +35,16 @@ export class InferencePoolRuntime {
   }
 
   /** pick chooses an endpoint and records how long the choice took. */
-  pick(candidates: readonly Endpoint[], req: InferenceRequest): Endpoint {
+  pick(candidates: readonly Endpoint[], req: PickRequest): Attempt | undefined {
     const started = performance.now()
-    const e = this.picker.pick(candidates, req)
+    const attempt = this.picker.pick(candidates, req)
     this.#pickLatency.recordValue(Math.max(1, Math.min(MAX_LATENCY_US, Math.round((performance.now() - started) * 1000))))
-    return e
+    return attempt
+  }
+
+  /** saturated tells whether every candidate is saturated (GIE's utilization detector). */
+  saturated(candidates: readonly Endpoint[]): boolean {
+    return poolSaturated(candidates, this.#scraper, DEFAULT_PREFIX_OPTIONS)
   }
 
   stop(): void {
