@@ -2,7 +2,8 @@ import type { ActiveHealthChecks } from '../balancer/active-health.ts'
 import type { EndpointRegistry } from '../balancer/endpoint.ts'
 import { EndpointSet } from '../balancer/endpoint-set.ts'
 import { createPicker, DEFAULT_PICKER } from '../balancer/registry.ts'
-import type { Filter } from '../filters/filter.ts'
+import type { FilterChain } from '../filters/filter-chain.ts'
+import type { CompiledMirror } from '../proxy/mirror-call.ts'
 import { compileInferencePool, INFERENCE_FAILOVER } from '../inference/compiled-inference-pool.ts'
 import type { InferencePools } from '../inference/inference-pool-runtime.ts'
 import type { BackendModel, LoadBalancerModel } from '../model.ts'
@@ -36,7 +37,8 @@ export function compileBackend(
   b: BackendModel,
   rt: BackendRuntime,
   use: BackendUse,
-  filters: readonly Filter[]
+  filters: FilterChain,
+  mirrors: readonly CompiledMirror[]
 ): CompiledBackend {
   const endpoints = b.endpoints.map((e) => {
     const endpoint = rt.endpoints.get(e.address, e.port)
@@ -64,8 +66,8 @@ export function compileBackend(
     key: b.key,
     endpoints: new EndpointSet(endpoints, picker),
     ...(b.failure ? { failure: b.failure } : {}),
-    requestFilters: filters.filter((f) => f.request),
-    responseFilters: filters.filter((f) => f.response),
+    filters,
+    mirrors,
     protocol: b.protocol ?? 'http1',
     ...(b.tls ? { tls: b.tls } : {}),
     ...(retryBudget ? { retryBudget } : {}),

@@ -1,37 +1,29 @@
-import type { Filter } from '../filters/filter.ts'
+import type { FilterChain } from '../filters/filter-chain.ts'
 import type { Exchange } from '../listeners/exchange.ts'
-import type { BackendModel, FilterSpec, RouteMatch, RouteModel } from '../model.ts'
+import type { BackendModel, RouteModel } from '../model.ts'
 import { BackendSet } from '../proxy/backend-set.ts'
 import type { ForwardTarget, ProxyRuntime } from '../proxy/forward-target.ts'
 import { ProxyCall } from '../proxy/proxy-call.ts'
 import { respondError } from '../proxy/respond-error.ts'
 import type { CompileScope } from './compile-scope.ts'
-import { createFilters } from './create-filters.ts'
+import { compileMirrors, createFilterChain } from './create-filters.ts'
 import { compileMatch } from './matchers.ts'
 import type { CompiledRoute } from './route-table.ts'
 
 /**
- * compileRoute builds one route match for the request path: its match predicate, its filters
- * (instantiated once per reload) and its action, composed into one handler. Request filters run
- * in the order listed; the first that answers ends the exchange; response filters are handed to
- * the proxy, which runs them on the response head.
+ * compileRoute builds one route match for the request path: its match predicate, its filter
+ * chain (instantiated once per reload) and its action, composed into one handler. The chain's
+ * request phase runs first, and a filter that answers ends the exchange; its response phase and
+ * mirrors go to the proxy with the forwarding target.
  */
 export function compileRoute(r: RouteModel, listener: string, scope: CompileScope): CompiledRoute {
-  const filters = createFilters(r.filters, r.match, scope)
-  const requestFilters = filters.filter((f) => f.request)
-  const responseFilters = filters.filter((f) => f.response)
-  const terminal = compileAction(r, scope)
-  let handle: (ex: Exchange) => void = terminal
-  if (requestFilters.length > 0 || responseFilters.length > 0) {
-    const response = responseFilters.length > 0 ? responseFilters : undefined
-    handle = (ex) => {
-      for (let i = 0; i < requestFilters.length; i++) {
-        if ((requestFilters[i] as Filter).request!(ex)) return
+  const filters = createFilterChain(r.filters, r.match)
+  const terminal = compileAction(r, scope, filters)
+  const handle: (ex: Exchange) => void = filters.hasRequestPhase
+    ? (ex) => {
+        if (!filters.request(ex)) terminal(ex)
       }
-      ex.responseFilters = response
-      terminal(ex)
-    }
-  }
+    : terminal
   return {
     name: r.name,
     listener,
@@ -42,7 +34,7 @@ export function compileRoute(r: RouteModel, listener: string, scope: CompileScop
   }
 }
 
-function compileAction(r: RouteModel, scope: CompileScope): (ex: Exchange) => void {
+function compileAction(r: RouteModel, scope: CompileScope, filters: FilterChain): (ex: Exchange) => void {
   const action = r.action
   if (action.kind === 'respond') {
     const { status, message } = action
@@ -54,6 +46,8 @@ function compileAction(r: RouteModel, scope: CompileScope): (ex: Exchange) => vo
   const weighted = action.backends.map((b: BackendModel) => ({ backend: scope.backend(b, r.match), weight: b.weight }))
   const target: ForwardTarget = {
     backends: new BackendSet(weighted),
+    filters,
+    mirrors: compileMirrors(filters, r.match, scope),
     timeouts: r.timeouts,
     ...(r.retry ? { retry: r.retry } : {}),
     ...(r.sessionPersistence ? { sessionPersistence: r.sessionPersistence } : {}),

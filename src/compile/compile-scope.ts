@@ -3,7 +3,7 @@ import type { BackendModel, RouteMatch } from '../model.ts'
 import type { CompiledBackend } from '../proxy/backend-set.ts'
 import type { ProxyRuntime } from '../proxy/forward-target.ts'
 import { compileBackend, type BackendRuntime, type BackendUse } from './compile-backend.ts'
-import { createFilters } from './create-filters.ts'
+import { compileMirrors, createFilterChain } from './create-filters.ts'
 
 /** CompileRuntime is the long-lived state compiled tables refer to. */
 export interface CompileRuntime extends ProxyRuntime, BackendRuntime {
@@ -29,7 +29,8 @@ export class CompileScope {
     const key = b.filters && b.filters.length > 0 ? b : b.key
     let compiled = this.#backends.get(key)
     if (!compiled) {
-      compiled = compileBackend(b, this.rt, this.use, createFilters(b.filters ?? [], match, this))
+      const filters = createFilterChain(b.filters ?? [], match)
+      compiled = compileBackend(b, this.rt, this.use, filters, compileMirrors(filters, match, this))
       this.#backends.set(key, compiled)
     }
     return compiled

@@ -1,6 +1,5 @@
 import type { Exchange } from '../listeners/exchange.ts'
 import type { BackendModel, RouteMatch } from '../model.ts'
-import type { CompiledBackend } from '../proxy/backend-set.ts'
 import type { Resource } from '../resources/resources.ts'
 import type { BackendRef, BackendResolution } from '../translate/backends.ts'
 import type { TranslateContext } from '../translate/context.ts'
@@ -15,6 +14,14 @@ import type { StatusError } from '../translate/status.ts'
 export interface Filter {
   request?(ex: Exchange): boolean
   response?(ex: Exchange, head: ResponseHeadOut): void
+  /** A RequestMirror: copies of requests go to another backend (see FilterChain.mirrors). */
+  readonly mirror?: MirrorRequest
+}
+
+/** MirrorRequest is where a RequestMirror sends copies, and the share of requests it copies (0..1]. */
+export interface MirrorRequest {
+  readonly backend: BackendModel
+  readonly probability: number
 }
 
 /** ResponseHeadOut is a response head on its way to the client, open to response filters. */
@@ -43,8 +50,6 @@ export interface FilterParseContext {
 /** FilterCreateContext is what a factory gets when the filter is compiled for one route match. */
 export interface FilterCreateContext {
   readonly match: RouteMatch
-  /** compileBackend turns a backend of the model into a pool (for mirrors). */
-  readonly compileBackend: (b: BackendModel) => CompiledBackend
 }
 
 /**

@@ -12,8 +12,9 @@ export interface MirrorConfig {
 
 /**
  * requestMirror copies requests (head and body) to another backend and discards its answers. The
- * copy is chosen here, in the request phase; the proxy sends it beside the real request, and a
- * slow or failing mirror never changes the client's response or its timing.
+ * filter only says where and how often; compile builds the mirror backend, and the proxy samples
+ * and sends the copy beside the real request, so a slow or failing mirror never changes the
+ * client's response or its timing.
  */
 export const requestMirror: FilterFactory<MirrorConfig> = {
   type: 'RequestMirror',
@@ -29,15 +30,17 @@ export const requestMirror: FilterFactory<MirrorConfig> = {
     }
     return { backend, probability: Math.max(0, Math.min(1, probability)) }
   },
-  create(config, { compileBackend }): Filter {
+  create(config): Filter {
     if (!config.backend || config.probability <= 0) return {}
-    const target = compileBackend(config.backend)
-    const p = config.probability
-    return {
-      request(ex) {
-        if (p >= 1 || Math.random() < p) (ex.mirrors ??= []).push(target)
-        return false
-      },
-    }
+    return { mirror: { backend: config.backend, probability: config.probability } }
   },
+}
+
+/**
+ * sampleMirrors adds to `out` the mirrors one request goes to: each with its own probability.
+ * It runs per request, beside the forwarded request (the proxy calls it).
+ */
+export function sampleMirrors<M extends { readonly probability: number }>(mirrors: readonly M[], out: M[] | undefined): M[] | undefined {
+  for (const m of mirrors) if (m.probability >= 1 || Math.random() < m.probability) (out ??= []).push(m)
+  return out
 }

@@ -1,5 +1,3 @@
-import type { Filter } from '../filters/filter.ts'
-import type { CompiledBackend } from '../proxy/backend-set.ts'
 import type { ErrorSource } from '../http/error-source.ts'
 import type { Downstream } from './downstream.ts'
 import type { RequestBody } from '../http/body.ts'
@@ -40,12 +38,8 @@ export class Exchange {
   port = 0
   /** The path sent upstream: the request path unless a URLRewrite changed it. */
   upstreamPath: string
-  /** Response filters of the matched route, run on the upstream's response head. */
-  responseFilters: readonly Filter[] | undefined = undefined
   /** The Upgrade the client asked for (`websocket`), or '' for a plain request. */
   upgrade = ''
-  /** Mirrors chosen for this request by RequestMirror filters. */
-  mirrors: CompiledBackend[] | undefined = undefined
   /** A body that replaces the client's (an inference request whose model was rewritten). */
   bodyOverride: RequestBody | undefined = undefined
   readonly startedAt: number

@@ -1,5 +1,6 @@
 import type { EndpointSet } from '../balancer/endpoint-set.ts'
-import type { Filter } from '../filters/filter.ts'
+import type { FilterChain } from '../filters/filter-chain.ts'
+import type { CompiledMirror } from './mirror-call.ts'
 import type { CompiledInferencePool } from '../inference/compiled-inference-pool.ts'
 import type { RetryPolicy, SessionPersistenceModel, UpstreamProtocol, UpstreamTls } from '../model.ts'
 import type { RetryBudget } from './retry-budget.ts'
@@ -10,9 +11,9 @@ export interface CompiledBackend {
   readonly endpoints: EndpointSet
   /** Set for an unusable reference: its share of requests gets this status. */
   readonly failure?: { readonly status: number; readonly message: string }
-  /** backendRef filters, run after this backend was chosen. */
-  readonly requestFilters: readonly Filter[]
-  readonly responseFilters: readonly Filter[]
+  /** backendRef filters, run after this backend was chosen, and the mirrors they copy requests to. */
+  readonly filters: FilterChain
+  readonly mirrors: readonly CompiledMirror[]
   readonly protocol: UpstreamProtocol
   readonly tls?: UpstreamTls
   /** Shared by every route to this Service, and kept across reloads. */

@@ -17,14 +17,20 @@ const MIRROR_TIMEOUT_MS = 30_000
 
 const CRLF = new Uint8Array([0x0d, 0x0a])
 
+/** CompiledMirror is a RequestMirror's backend, ready to pick from, and the share of requests it copies. */
+export interface CompiledMirror {
+  readonly backend: CompiledBackend
+  readonly probability: number
+}
+
 /**
  * startMirrors sends a copy of the request to each mirror backend; the caller passes them the
  * body as it arrives (`data`, `end`). A request without a body is complete at once.
  */
-export function startMirrors(pool: UpstreamPool, ex: Exchange, backends: readonly CompiledBackend[], head: string): MirrorCall[] {
+export function startMirrors(pool: UpstreamPool, ex: Exchange, mirrors: readonly CompiledMirror[], head: string): MirrorCall[] {
   const body = ex.requestBody
   const encodeChunks = body !== undefined && !body.rawChunked && body.length < 0
-  return backends.map((backend) => {
+  return mirrors.map(({ backend }) => {
     const m = new MirrorCall(pool, head, encodeChunks)
     m.start(backend, ex.method === 'HEAD')
     if (!body) m.end()

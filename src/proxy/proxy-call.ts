@@ -12,7 +12,8 @@ import { prepareInference, type InferenceCall, type UsageReader } from './infere
 import type { ForwardTarget, ProxyRuntime } from './forward-target.ts'
 import { upstreamHeadFor } from './forward-headers.ts'
 import { H2cStream, h2cRequestHeaders } from './h2c-upstream.ts'
-import { startMirrors, type MirrorCall } from './mirror-call.ts'
+import { sampleMirrors } from '../filters/mirror.ts'
+import { startMirrors, type CompiledMirror, type MirrorCall } from './mirror-call.ts'
 import { RequestBodyRelay } from './request-body-relay.ts'
 import { respondError, respondJson } from './respond-error.ts'
 import { RetryState } from './retry-state.ts'
@@ -60,6 +61,8 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
   #session: SessionPersistenceModel | undefined
   #sessionEndpoint: Endpoint | undefined
   #staleRetried = false
+  /** The mirrors this request was sampled for, and their calls once started. */
+  #mirrorTo: CompiledMirror[] | undefined
   #mirrors: MirrorCall[] | undefined
   /** The client side of an upgraded connection. */
   #client: TunnelPeer | undefined
@@ -85,7 +88,8 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     if (!backend) return this.#local(500, 'internal', 'no backend has a weight above 0')
     if (backend.failure) return this.#local(backend.failure.status, 'internal', backend.failure.message)
     this.#backend = backend
-    for (const f of backend.requestFilters) if (f.request!(ex)) return
+    if (backend.filters.request(ex)) return
+    this.#mirrorTo = sampleMirrors(backend.mirrors, sampleMirrors(this.#target.mirrors, undefined))
     if (!backend.inference) return this.#begin(backend)
     prepareInference(ex, backend.inference, (call) => this.#begin(backend, call), (status, body, message) => respondJson(ex, status, body, message))
   }
@@ -181,7 +185,7 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
       this.#head ??= upstreamHeadFor(ex, target)
       channel.write(this.#head)
     }
-    if (ex.mirrors && !this.#mirrors) this.#mirrors = startMirrors(this.#rt.upstreams, ex, ex.mirrors, this.#head ?? upstreamHeadFor(ex, target))
+    if (this.#mirrorTo && !this.#mirrors) this.#mirrors = startMirrors(this.#rt.upstreams, ex, this.#mirrorTo, this.#head ?? upstreamHeadFor(ex, target))
     if (!body) {
       this.#bodySent = true
     } else if (!this.#bodyStarted) {
@@ -267,9 +271,8 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     ex.downstream.onWritable = () => this.#channel?.resume()
     const session = this.#session
     const cookie = session && this.#sessionEndpoint !== endpoint ? sessionHeader(session, endpoint) : undefined
-    const filters = (this.#backend as CompiledBackend).responseFilters
     if (first && end > start) this.#responseBytes(first.subarray(start, end))
-    if (!sendUpstreamHead(ex, head, filters, cookie, mode, first, start, end)) channel.pause()
+    if (!sendUpstreamHead(ex, head, this.#target.filters, (this.#backend as CompiledBackend).filters, cookie, mode, first, start, end)) channel.pause()
   }
 
   onResponseBody(chunk: Uint8Array): void {

@@ -1,4 +1,5 @@
-import type { Filter, ResponseHeadOut } from '../filters/filter.ts'
+import type { ResponseHeadOut } from '../filters/filter.ts'
+import type { FilterChain } from '../filters/filter-chain.ts'
 import type { ResponseHead } from '../http1/response-head.ts'
 import type { ResponseBodyMode } from '../http/body.ts'
 import type { Exchange } from '../listeners/exchange.ts'
@@ -6,11 +7,6 @@ import { isHopByHop } from '../http/hop-by-hop.ts'
 import { statusText } from '../http/status-text.ts'
 
 const NO_TOKENS: readonly string[] = []
-
-/** runResponseFilters runs a list of response filters over the head about to be sent. */
-export function runResponseFilters(filters: readonly Filter[], ex: Exchange, head: ResponseHeadOut): void {
-  for (let i = 0; i < filters.length; i++) (filters[i] as Filter).response!(ex, head)
-}
 
 /** endToEnd copies a response header list without its hop-by-hop and framing fields. */
 export function endToEnd(headers: readonly string[], tokens: readonly string[]): string[] {
@@ -32,7 +28,8 @@ export function endToEnd(headers: readonly string[], tokens: readonly string[]):
 export function sendUpstreamHead(
   ex: Exchange,
   head: ResponseHead,
-  backendFilters: readonly Filter[],
+  routeFilters: FilterChain,
+  backendFilters: FilterChain,
   extra: readonly string[] | undefined,
   mode: ResponseBodyMode,
   first: Uint8Array | undefined,
@@ -41,13 +38,13 @@ export function sendUpstreamHead(
 ): boolean {
   const ds = ex.downstream
   ex.status = head.status
-  if (!ex.responseFilters && backendFilters.length === 0 && !extra) {
+  if (!routeFilters.hasResponsePhase && !backendFilters.hasResponsePhase && !extra) {
     const reason = head.reason === '' ? statusText(head.status) : head.reason
     return ds.sendHead(head.status, reason, head.headers, head.connectionTokens, mode, first, start, end)
   }
   const out: ResponseHeadOut = { status: head.status, headers: endToEnd(head.headers, head.connectionTokens) }
-  runResponseFilters(backendFilters, ex, out)
-  if (ex.responseFilters) runResponseFilters(ex.responseFilters, ex, out)
+  backendFilters.response(ex, out)
+  routeFilters.response(ex, out)
   if (extra) out.headers.push(...extra)
   const reason = out.status === head.status && head.reason !== '' ? head.reason : statusText(out.status)
   ex.status = out.status

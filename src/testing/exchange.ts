@@ -1,12 +1,13 @@
 import type { Filter, ResponseHeadOut } from '../filters/filter.ts'
 import { getHeader } from '../filters/header-list.ts'
+import { FilterChain } from '../filters/filter-chain.ts'
+import { sampleMirrors } from '../filters/mirror.ts'
 import { FILTERS, filterKey } from '../filters/registry.ts'
 import type { Downstream } from '../listeners/downstream.ts'
 import type { ResponseBodyMode } from '../http/body.ts'
 import { Exchange } from '../listeners/exchange.ts'
 import { normaliseHost } from '../listeners/request-target.ts'
 import type { BackendModel, RouteMatch } from '../model.ts'
-import type { CompiledBackend } from '../proxy/backend-set.ts'
 import type { CanonicalKind } from '../resources/kinds.ts'
 import { Resources, type Resource } from '../resources/resources.ts'
 import { resolveBackendRef } from '../translate/backends.ts'
@@ -135,7 +136,7 @@ export interface BuiltFilter {
   readonly filter: Filter
   /** Reference problems the factory reported without failing (ResolvedRefs=False). */
   readonly refErrors: readonly StatusError[]
-  /** Backends the factory asked to compile (mirror targets). */
+  /** Backends the filter mirrors to, as compile would build them. */
   readonly compiled: readonly BackendModel[]
 }
 
@@ -158,13 +159,8 @@ export function buildFilter(raw: RawFilter, setup: FilterSetup = {}): BuiltFilte
     reportRef: (e) => refErrors.push(e),
     resolveBackendRef: (ref) => resolveBackendRef(ctx, route, ref),
   })
-  const compiled: BackendModel[] = []
-  const compileBackend = (b: BackendModel): CompiledBackend => {
-    compiled.push(b)
-    return { key: b.key, endpoints: undefined as never, requestFilters: [], responseFilters: [], protocol: b.protocol ?? 'http1' }
-  }
-  const filter = factory.create(config, { match: matches[0] as RouteMatch, compileBackend })
-  return { filter, refErrors, compiled }
+  const filter = factory.create(config, { match: matches[0] as RouteMatch })
+  return { filter, refErrors, compiled: filter.mirror ? [filter.mirror.backend] : [] }
 }
 
 /** parseError returns the StatusError a factory rejects a configuration with, if any. */
@@ -182,6 +178,8 @@ export function parseError(raw: RawFilter, setup: FilterSetup = {}): StatusError
 export interface ClientResponse {
   /** True when a request filter answered and nothing was forwarded. */
   readonly answered: boolean
+  /** Keys of the backends this request was mirrored to (sampled as the proxy does). */
+  readonly mirroredTo: readonly string[]
   readonly status: number
   readonly headers: readonly string[]
   /** header returns the values of a (lower-case) header joined with ", ", or undefined. */
@@ -197,28 +195,30 @@ export interface UpstreamResponse {
 }
 
 /**
- * exchangeThrough runs filters on a request the way a compiled route does: request phases in
- * order, the first that answers ends the exchange; otherwise the request is "forwarded" and the
- * upstream's head goes through the response phases in order.
+ * exchangeThrough runs filters on a request through the FilterChain a compiled route uses:
+ * request phase in order, the first that answers ends the exchange; otherwise the request is
+ * "forwarded" (mirrors sampled as the proxy samples them) and the upstream's head goes through
+ * the response phase.
  */
 export function exchangeThrough(filters: readonly Filter[], t: TestExchange, upstream: UpstreamResponse = {}): ClientResponse {
-  for (const f of filters) {
-    if (f.request?.(t.ex)) {
-      const sent = t.downstream.heads[0]
-      const responded = t.downstream.responses[0]
-      if (sent) return clientResponse(true, sent.status, sent.headers)
-      if (responded) return clientResponse(true, responded.status, responded.headers)
-      throw new Error('a request filter answered without sending anything')
-    }
+  const chain = new FilterChain(filters)
+  if (chain.request(t.ex)) {
+    const sent = t.downstream.heads[0]
+    const responded = t.downstream.responses[0]
+    if (sent) return clientResponse(true, [], sent.status, sent.headers)
+    if (responded) return clientResponse(true, [], responded.status, responded.headers)
+    throw new Error('a request filter answered without sending anything')
   }
+  const mirroredTo = (sampleMirrors(chain.mirrors, undefined) ?? []).map((m) => m.backend.key)
   const head: ResponseHeadOut = { status: upstream.status ?? 200, headers: (upstream.headers ?? []).flatMap(([n, v]) => [n, v]) }
-  for (const f of filters) f.response?.(t.ex, head)
-  return clientResponse(false, head.status, head.headers)
+  chain.response(t.ex, head)
+  return clientResponse(false, mirroredTo, head.status, head.headers)
 }
 
-function clientResponse(answered: boolean, status: number, headers: readonly string[]): ClientResponse {
+function clientResponse(answered: boolean, mirroredTo: readonly string[], status: number, headers: readonly string[]): ClientResponse {
   return {
     answered,
+    mirroredTo,
     status,
     headers,
     header: (name) => getHeader(headers, name),
