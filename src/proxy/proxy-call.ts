@@ -8,14 +8,14 @@ import type { SessionPersistenceModel } from '../model.ts'
 import type { CompiledBackend } from './backend-set.ts'
 import { Deadline } from './deadlines.ts'
 import { CONNECT_TIMEOUT_MS, MAX_CONNECT_ATTEMPTS, RESPONSE_HEADER_TIMEOUT_MS } from './proxy-limits.ts'
-import { prepareInference, type InferenceCall, type UsageReader } from './inference-dispatch.ts'
+import { prepareInference, type InferenceCall, type UsageReader } from '../inference/inference-request-phase.ts'
 import type { ForwardTarget, ProxyRuntime } from './forward-target.ts'
 import { upstreamHeadFor } from './forward-headers.ts'
 import { H2cStream, h2cRequestHeaders } from './h2c-upstream.ts'
 import { sampleMirrors } from '../filters/mirror.ts'
 import { startMirrors, type CompiledMirror, type MirrorCall } from './mirror-call.ts'
 import { RequestBodyRelay } from './request-body-relay.ts'
-import { respondError, respondJson } from './respond-error.ts'
+import { respondError } from './respond-error.ts'
 import { RetryState } from './retry-state.ts'
 import { sendUpstreamHead } from './response-headers.ts'
 import { sessionHeader, sessionTarget } from './session-persistence.ts'
@@ -91,7 +91,8 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     if (backend.filters.request(ex)) return
     this.#mirrorTo = sampleMirrors(backend.mirrors, sampleMirrors(this.#target.mirrors, undefined))
     if (!backend.inference) return this.#begin(backend)
-    prepareInference(ex, backend.inference, (call) => this.#begin(backend, call), (status, body, message) => respondJson(ex, status, body, message))
+    // An InferencePool's requests go through the inference request phase first (src/inference).
+    prepareInference(ex, backend.inference, (call) => this.#begin(backend, call))
   }
 
   /** begin sets up timeouts, retries, the session and the body relay, then makes the first attempt. */

@@ -1,14 +1,15 @@
 import type { Attempt, ResponseUsage } from '../balancer/attempt.ts'
 import type { Endpoint } from '../balancer/endpoint.ts'
 import type { Balancer, PickRequest, Prompt } from '../balancer/picker.ts'
-import { chooseWeighted } from '../inference/choose-weighted.ts'
-import type { CompiledInferencePool } from '../inference/compiled-inference-pool.ts'
-import type { InferencePoolRuntime } from '../inference/inference-pool-runtime.ts'
-import { readPromptInfo } from '../inference/openai-request.ts'
-import { UsageSniffer } from '../inference/usage-sniffer.ts'
+import { chooseWeighted } from './choose-weighted.ts'
+import type { CompiledInferencePool } from './compiled-inference-pool.ts'
+import type { InferencePoolRuntime } from './inference-pool-runtime.ts'
+import { readPromptInfo } from './openai-request.ts'
+import { UsageSniffer } from './usage-sniffer.ts'
 import type { Exchange } from '../listeners/exchange.ts'
-import { BufferedRequestBody } from './buffered-body.ts'
-import { collectBody } from './collect-body.ts'
+import { BufferedRequestBody } from '../http/buffered-body.ts'
+import { collectBody } from '../http/collect-body.ts'
+import { respondJson } from './respond-json.ts'
 
 /**
  * MAX_INFERENCE_BODY is the largest OpenAI request Weir reads to pick an endpoint (prompts of a
@@ -34,9 +35,6 @@ export interface UsageReader {
   usage(): ResponseUsage | undefined
 }
 
-/** InferenceAnswer is how prepareInference answers a request itself. */
-export type InferenceAnswer = (status: number, body: object, logMessage: string) => void
-
 /**
  * prepareInference turns a request to an InferencePool into a picker-driven dispatch. An OpenAI
  * completion or chat completion is read in full (up to MAX_INFERENCE_BODY) and parsed once: its
@@ -46,7 +44,8 @@ export type InferenceAnswer = (status: number, body: object, logMessage: string)
  * `GET /v1/models` lists the pool's model names when it has any. Anything else is forwarded as it
  * is, balanced by the backend's own least-request (`go(undefined)`).
  */
-export function prepareInference(ex: Exchange, pool: CompiledInferencePool, go: (call: InferenceCall | undefined) => void, answer: InferenceAnswer): void {
+export function prepareInference(ex: Exchange, pool: CompiledInferencePool, go: (call: InferenceCall | undefined) => void): void {
+  const answer = (status: number, body: object, logMessage: string) => respondJson(ex, status, body, logMessage)
   const path = ex.path
   if (ex.method === 'GET' && path.endsWith('/v1/models') && pool.models.size > 0) {
     const data = [...pool.models.keys()].map((id) => ({ id, object: 'model', owned_by: 'weir' }))

@@ -1,4 +1,4 @@
-import type { BodySink, RequestBody } from '../http/body.ts'
+import type { BodySink, RequestBody } from './body.ts'
 
 /**
  * BufferedRequestBody is a request body Weir already holds in full (an inference request it had

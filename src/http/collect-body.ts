@@ -1,4 +1,4 @@
-import type { RequestBody } from '../http/body.ts'
+import type { RequestBody } from './body.ts'
 
 /** CollectedBody is a whole request body, or why it could not be had. */
 export type CollectedBody = { readonly bytes: Uint8Array } | { readonly tooLarge: true } | { readonly error: Error }
