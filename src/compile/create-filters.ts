@@ -3,7 +3,7 @@ import { FilterChain } from '../filters/filter-chain.ts'
 import { FILTERS } from '../filters/registry.ts'
 import type { BackendModel, FilterSpec, RouteMatch } from '../model.ts'
 import type { CompiledBackend } from '../proxy/backend-set.ts'
-import type { CompiledMirror } from '../proxy/mirror-call.ts'
+import type { CompiledMirror } from '../proxy/backend-set.ts'
 
 /** BackendCompiler compiles a backend of the model (for mirrors); CompileScope is one. */
 export interface BackendCompiler {

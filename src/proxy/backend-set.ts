@@ -1,6 +1,5 @@
 import type { EndpointSet } from '../balancer/endpoint-set.ts'
 import type { FilterChain } from '../filters/filter-chain.ts'
-import type { CompiledMirror } from './mirror-call.ts'
 import type { CompiledInferencePool } from '../inference/compiled-inference-pool.ts'
 import type { RetryPolicy, SessionPersistenceModel, UpstreamProtocol, UpstreamTls } from '../model.ts'
 import type { RetryBudget } from './retry-budget.ts'
@@ -22,6 +21,12 @@ export interface CompiledBackend {
   readonly sessionPersistence?: SessionPersistenceModel
   /** Set for an InferencePool: requests are read as OpenAI calls and picked per request. */
   readonly inference?: CompiledInferencePool
+}
+
+/** CompiledMirror is a RequestMirror's backend, ready to pick from, and the share of requests it copies. */
+export interface CompiledMirror {
+  readonly backend: CompiledBackend
+  readonly probability: number
 }
 
 /**

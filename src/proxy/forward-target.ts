@@ -1,7 +1,7 @@
 import type { RetryPolicy, RouteTimeouts, SessionPersistenceModel } from '../model.ts'
 import type { FilterChain } from '../filters/filter-chain.ts'
 import type { BackendSet } from './backend-set.ts'
-import type { CompiledMirror } from './mirror-call.ts'
+import type { CompiledMirror } from './backend-set.ts'
 import type { Deadlines } from './deadlines.ts'
 import type { H2cSessions } from './h2c-upstream.ts'
 import type { UpstreamPool } from './upstream-pool.ts'

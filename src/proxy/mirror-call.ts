@@ -2,7 +2,7 @@ import type { Endpoint } from '../balancer/endpoint.ts'
 import { NO_REQUEST } from '../balancer/picker.ts'
 import { LAST_CHUNK, encodeChunkHeader } from '../http1/chunked.ts'
 import type { Exchange } from '../listeners/exchange.ts'
-import type { CompiledBackend } from './backend-set.ts'
+import type { CompiledBackend, CompiledMirror } from './backend-set.ts'
 import type { UpstreamConnection } from './upstream-connection.ts'
 import type { UpstreamListener } from './upstream-listener.ts'
 import type { UpstreamPool } from './upstream-pool.ts'
@@ -16,12 +16,6 @@ const MIRROR_BUFFER_LIMIT = 1024 * 1024
 const MIRROR_TIMEOUT_MS = 30_000
 
 const CRLF = new Uint8Array([0x0d, 0x0a])
-
-/** CompiledMirror is a RequestMirror's backend, ready to pick from, and the share of requests it copies. */
-export interface CompiledMirror {
-  readonly backend: CompiledBackend
-  readonly probability: number
-}
 
 /**
  * startMirrors sends a copy of the request to each mirror backend; the caller passes them the
