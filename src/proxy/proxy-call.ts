@@ -7,6 +7,7 @@ import type { Exchange } from '../listeners/exchange.ts'
 import type { SessionPersistenceModel } from '../model.ts'
 import type { CompiledBackend } from './backend-set.ts'
 import { Deadline } from './deadlines.ts'
+import { EndpointChoice } from './endpoint-choice.ts'
 import { CONNECT_TIMEOUT_MS, MAX_CONNECT_ATTEMPTS, RESPONSE_HEADER_TIMEOUT_MS } from './proxy-limits.ts'
 import { prepareInference, type InferenceCall, type UsageReader } from '../inference/inference-request-phase.ts'
 import type { ForwardTarget, ProxyRuntime } from './forward-target.ts'
@@ -49,7 +50,7 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
   #endpoint: Endpoint | undefined
   /** The connection (or h2c stream) of the current attempt. */
   #channel: UpstreamChannel | undefined
-  #tried: Endpoint[] | undefined
+  #choice: EndpointChoice | undefined
   #connectAttempts = 0
   #requestDeadline = Infinity
   #sentAt = 0
@@ -60,7 +61,6 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
   #bodySent = false
   #retry: RetryState | undefined
   #session: SessionPersistenceModel | undefined
-  #sessionEndpoint: Endpoint | undefined
   #staleRetried = false
   /** The mirrors this request was sampled for, and their calls once started. */
   #mirrorTo: CompiledMirror[] | undefined
@@ -105,7 +105,8 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     const retry = this.#target.retry ?? backend.defaultRetry
     if (retry) this.#retry = new RetryState(retry, backend.retryBudget)
     this.#session = this.#target.sessionPersistence ?? backend.sessionPersistence
-    if (this.#session) this.#sessionEndpoint = sessionTarget(ex, this.#session, backend.endpoints)
+    const sticky = this.#session ? sessionTarget(ex, this.#session, backend.endpoints) : undefined
+    this.#choice = new EndpointChoice(backend, ex, sticky, inference)
     backend.retryBudget?.recordRequest()
     const body = ex.requestBody
     this.#body = body
@@ -118,12 +119,8 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
 
   #attempt(): void {
     const backend = this.#backend as CompiledBackend
-    let picked = this.#chooseEndpoint(backend)
-    if (!picked && this.#retry && this.#retry.count > 0 && this.#tried) {
-      // Every endpoint was tried: a retry may go back to one of them.
-      this.#tried = undefined
-      picked = this.#chooseEndpoint(backend)
-    }
+    // Once every endpoint was tried, a retry may go back to one of them.
+    const picked = (this.#choice as EndpointChoice).next(this.#retry !== undefined && this.#retry.count > 0)
     if (!picked) {
       if (this.#connectAttempts === 0 && !this.#retry?.count) return this.#local(503, 'upstream', `no ready endpoint for ${backend.key}`)
       return this.#local(502, 'upstream', `could not connect to any endpoint of ${backend.key}`)
@@ -143,15 +140,6 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     this.#setDeadline(performance.now() + CONNECT_TIMEOUT_MS)
   }
 
-  #chooseEndpoint(backend: CompiledBackend): Attempt | undefined {
-    const inference = this.#inference
-    if (inference) return inference.pick(inference.request, this.#tried)
-    const sticky = this.#sessionEndpoint
-    if (sticky && !this.#tried?.includes(sticky)) return sticky.attempt
-    // The exchange is the request view: a pick on an HTTP route builds nothing.
-    return backend.endpoints.pick(this.#ex, this.#tried)
-  }
-
   onConnected(): void {
     if (this.#phase === DONE) return
     this.#send()
@@ -162,7 +150,7 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     const endpoint = this.#endpoint as Endpoint
     this.#release(endpoint)
     endpoint.recordFailure(performance.now())
-    ;(this.#tried ??= []).push(endpoint)
+    this.#choice?.failed(endpoint)
     this.#channel = undefined
     if (this.#connectAttempts < MAX_CONNECT_ATTEMPTS) this.#attempt()
     else if (!this.#retryAfterFailure()) this.#local(502, 'upstream', `connect to ${endpoint.key} failed: ${err.message}`)
@@ -272,7 +260,7 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     ex.upstream = endpoint.key
     ex.downstream.onWritable = () => this.#channel?.resume()
     const session = this.#session
-    const cookie = session && this.#sessionEndpoint !== endpoint ? sessionHeader(session, endpoint) : undefined
+    const cookie = session && this.#choice?.session !== endpoint ? sessionHeader(session, endpoint) : undefined
     if (first && end > start) this.#responseBytes(first.subarray(start, end))
     if (!sendUpstreamHead(ex, head, this.#target.filters, (this.#backend as CompiledBackend).filters, cookie, mode, first, start, end)) channel.pause()
   }
@@ -357,7 +345,7 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     const endpoint = this.#endpoint
     if (endpoint) {
       this.#release(endpoint)
-      ;(this.#tried ??= []).push(endpoint)
+      this.#choice?.failed(endpoint)
     }
   }
 
