@@ -1,13 +1,18 @@
 import { LAST_CHUNK, encodeChunkHeader } from '../http1/chunked.ts'
 import { parseRequestHead, type RequestHead } from '../http1/request-head.ts'
-import { isHopByHop } from '../http/hop-by-hop.ts'
 import { statusText } from '../http/status-text.ts'
 import type { Downstream } from './downstream.ts'
 import type { RequestBody, ResponseBodyMode, TunnelPeer } from '../http/body.ts'
 import { Exchange } from './exchange.ts'
 import type { ConnectionHost } from './http-handler.ts'
 import { Http1RequestBody, type BodyOwner } from './http1-request-body.ts'
-import { statusLine, switchingProtocolsHead } from './http1-status-line.ts'
+import {
+  FRAME_ENCODE_CHUNKED,
+  FRAME_NONE,
+  interimHeadText,
+  responseHeadText,
+  switchingProtocolsHead,
+} from '../http1/response-head-text.ts'
 import { normaliseHost, splitTarget } from './request-target.ts'
 import type { Transport, TransportEvents } from './transport.ts'
 import { concatBytes } from '../net/concat-bytes.ts'
@@ -19,16 +24,9 @@ const MAX_HEAD_BYTES = 32 * 1024
 /** DISCARD_LIMIT is how much of an unread request body Weir reads and drops to keep a connection. */
 const DISCARD_LIMIT = 1024 * 1024
 
-const CRLF = '\r\n'
 const CRLF_BYTES = new Uint8Array([0x0d, 0x0a])
 const CONTINUE_100 = 'HTTP/1.1 100 Continue\r\n\r\n'
 
-// Response framing towards the client.
-const FRAME_NONE = 0
-const FRAME_LENGTH = 1
-const FRAME_RAW_CHUNKED = 2
-const FRAME_ENCODE_CHUNKED = 3
-const FRAME_UNTIL_CLOSE = 4
 
 // What the connection's deadline waits for (ClientTimeouts says how long each may take).
 const WAIT_NONE = 0
@@ -213,39 +211,10 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner, 
     if (this.#closed || this.#headersSent) return false
     this.#headersSent = true
     if (this.#host.draining) this.#keepAlive = false
-    let head = statusLine(status, reason)
-    for (let i = 0; i < headers.length; i += 2) {
-      const name = headers[i] as string
-      if (name === 'content-length' || isHopByHop(name, dropTokens)) continue
-      head += `${name}: ${headers[i + 1]}${CRLF}`
-    }
-    const noBody = this.#isHeadRequest || status === 204 || status === 304 || status < 200
-    switch (body.kind) {
-      case 'length':
-        this.#frame = FRAME_LENGTH
-        if (status !== 204 && status !== 304) head += `content-length: ${body.length}${CRLF}`
-        break
-      case 'chunked':
-        this.#frame = FRAME_RAW_CHUNKED
-        head += `transfer-encoding: chunked${CRLF}`
-        break
-      case 'stream':
-        if (noBody) {
-          this.#frame = FRAME_NONE
-        } else if (this.#http10) {
-          this.#frame = FRAME_UNTIL_CLOSE
-          this.#keepAlive = false
-        } else {
-          this.#frame = FRAME_ENCODE_CHUNKED
-          head += `transfer-encoding: chunked${CRLF}`
-        }
-        break
-      default:
-        this.#frame = FRAME_NONE
-    }
-    if (!this.#keepAlive) head += `connection: close${CRLF}`
-    else if (this.#http10) head += `connection: keep-alive${CRLF}`
-    head += CRLF
+    const client = { isHeadRequest: this.#isHeadRequest, http10: this.#http10, keepAlive: this.#keepAlive }
+    const { text: head, frame, keepAlive, noBody } = responseHeadText(status, reason, headers, dropTokens, body, client)
+    this.#frame = frame
+    this.#keepAlive = keepAlive
     if (!first || firstEnd <= firstStart || noBody) return this.#wrote(this.#t.writeHead(head))
     if (this.#frame === FRAME_ENCODE_CHUNKED) {
       return this.#wrote(this.#t.writeHead(head)) && this.sendBody(first.subarray(firstStart, firstEnd))
@@ -260,13 +229,7 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner, 
     if (this.#closed || this.#headersSent || !head || head.minorVersion === 0) return
     if (status === 100 && (!head.expectContinue || this.#continueSent)) return
     if (status === 100) this.#continueSent = true
-    let text = statusLine(status, reason)
-    for (let i = 0; i < headers.length; i += 2) {
-      const name = headers[i] as string
-      if (name === 'content-length' || isHopByHop(name, dropTokens)) continue
-      text += `${name}: ${headers[i + 1]}${CRLF}`
-    }
-    this.#wrote(this.#t.writeHead(text + CRLF))
+    this.#wrote(this.#t.writeHead(interimHeadText(status, reason, headers, dropTokens)))
   }
 
   sendBody(chunk: Uint8Array): boolean {
