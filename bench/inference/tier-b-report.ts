@@ -92,7 +92,7 @@ export async function runTierBReport(
     command: commandLine(o),
     processes: {
       simulator:
-        'bun src/inference/simulator/main.ts --port P --count N --profile small-fast ' +
+        'bun sim/main.ts --port P --count N --profile small-fast ' +
         `--blocks B --model qwen-32b --stream-interval ${STREAM_INTERVAL}`,
       weir: 'bun src/main.ts --config DIR --admin 127.0.0.1:PORT --access-log off --log-level warn',
       nginx: 'nginx -c DIR/nginx.conf -p DIR -e DIR/error.log (worker_processes 1)',

@@ -102,7 +102,7 @@ export async function startSimFleet(o: SimFleetOptions): Promise<SimFleet> {
   const ports = await consecutivePorts(o.count)
   const command = [
     process.execPath,
-    join(o.repoRoot, 'src', 'inference', 'simulator', 'main.ts'),
+    join(o.repoRoot, 'sim', 'main.ts'),
     ...['--port', String(ports[0]), '--count', String(o.count), '--profile', o.profile],
     ...['--blocks', String(o.blocks), '--model', o.model],
     ...['--stream-interval', String(o.streamInterval)],
