@@ -1,6 +1,6 @@
 import { Endpoint } from '../../src/balancer/endpoint.ts'
 import type { ServerState, ServerStateSource } from '../../src/inference/model-server-metrics.ts'
-import { seededRandom } from '../../src/inference/seeded-random.ts'
+import { seededRandom } from '../../src/testing/seeded-random.ts'
 import { SimEngine } from '../../sim/engine.ts'
 import type { LabWorkload } from './workload-types.ts'
 

@@ -3,7 +3,7 @@ import {
   type InferencePicker,
   type PrefixPickerOptions,
 } from '../../src/inference/inference-picker.ts'
-import { seededRandom } from '../../src/inference/seeded-random.ts'
+import { seededRandom } from '../../src/testing/seeded-random.ts'
 import type { LabCluster } from './lab-cluster.ts'
 import { infoOf } from './lab-run.ts'
 import { OraclePicker } from './oracle-picker.ts'

@@ -11,7 +11,7 @@ import { Endpoint } from '../../src/balancer/endpoint.ts'
 import { createInferencePicker } from '../../src/inference/inference-picker.ts'
 import type { InferenceRequest } from '../../src/inference/inference-request.ts'
 import type { ServerState, ServerStateSource } from '../../src/inference/model-server-metrics.ts'
-import { seededRandom } from '../../src/inference/seeded-random.ts'
+import { seededRandom } from '../../src/testing/seeded-random.ts'
 import { percentile } from './lab-stats.ts'
 import { promptText } from './prompt-text.ts'
 

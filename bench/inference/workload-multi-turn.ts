@@ -1,4 +1,4 @@
-import { exponentialSample, seededRandom } from '../../src/inference/seeded-random.ts'
+import { exponentialSample, seededRandom } from '../../src/testing/seeded-random.ts'
 import { profileByName } from '../../sim/profiles.ts'
 import { promptText } from './prompt-text.ts'
 import type { LabRequest, LabWorkload, WorkloadParams } from './workload-types.ts'

@@ -9,7 +9,7 @@ import type { InferenceRequest } from './inference-request.ts'
 import type { ServerState } from './model-server-metrics.ts'
 import { PrefixCachePicker } from './prefix-cache-picker.ts'
 import { DEFAULT_PREFIX_OPTIONS } from './prefix-picker-options.ts'
-import { seededRandom } from './seeded-random.ts'
+import { seededRandom } from '../testing/seeded-random.ts'
 
 /** A deterministic text of `chars` characters; different `topic`s share no block. */
 function text(topic: string, chars: number): string {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { Endpoint } from '../balancer/endpoint.ts'
 import { createInferencePicker } from './inference-picker.ts'
-import { seededRandom } from './seeded-random.ts'
+import { seededRandom } from '../testing/seeded-random.ts'
 
 const req = { model: 'm', promptText: 'hello', priority: 0 }
 
