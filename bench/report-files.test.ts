@@ -8,7 +8,8 @@ import { localDate, resultStem, writeResultFiles } from './results-files.ts'
 import type { RunRecord } from './run-record.ts'
 import { bodyScenario } from './scenarios.ts'
 import { summarize, weirVsNginx } from './summary.ts'
-import { niceStep, shortNumber, svgChart } from './svg-chart.ts'
+import { niceStep, shortNumber } from './lib/chart-scale.ts'
+import { svgChart } from './svg-chart.ts'
 import type { TargetId } from './targets.ts'
 
 const out = mkdtempSync(join(tmpdir(), 'weir-bench-report-'))
