@@ -1,6 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { localDate } from '../results-files.ts'
+import { localDate, writeResultSet } from '../lib/result-files.ts'
 import type { InferenceBenchOptions } from './lab-args.ts'
 import { loadLabel } from './lab-aggregate.ts'
 import { loadPoints } from './tier-a.ts'
@@ -113,13 +111,10 @@ export async function runTierBReport(
     failures: result.failures,
     wallS: result.wallS,
   }
-  mkdirSync(o.outDir, { recursive: true })
-  const base = join(o.outDir, report.name)
-  const files: [string, string][] = [
-    [`${base}.json`, `${JSON.stringify(report, null, 2)}\n`],
-    [`${base}.md`, tierBMarkdown(report)],
-    [`${base}.svg`, tierBSvg(report.cells, report.name)],
-  ]
-  for (const [path, text] of files) writeFileSync(path, text)
-  return { report, files: files.map(([path]) => path) }
+  const files = writeResultSet(o.outDir, report.name, {
+    record: report,
+    markdown: tierBMarkdown(report),
+    svg: tierBSvg(report.cells, report.name),
+  })
+  return { report, files }
 }
