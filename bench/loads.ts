@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { trackProcess } from './child-processes.ts'
+import { trackProcess } from './lib/child-processes.ts'
 import { withFdLimit } from './fd-limit.ts'
 import type { LatencySummary } from './latency-histogram.ts'
 import { pinned } from './pinning.ts'

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { type Child, spawnChild } from './child-processes.ts'
+import { type Child, spawnChild } from './lib/child-processes.ts'
 import { writeNginxConfig } from './nginx-config.ts'
 import { nginxCommand } from './nginx-run-dir.ts'
 import { pinned } from './pinning.ts'

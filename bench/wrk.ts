@@ -1,4 +1,4 @@
-import { trackProcess } from './child-processes.ts'
+import { trackProcess } from './lib/child-processes.ts'
 import { withFdLimit } from './fd-limit.ts'
 import { pinned } from './pinning.ts'
 import { parseWrkOutput, type WrkResult } from './wrk-output.ts'

@@ -4,7 +4,7 @@
  * nginx with real sockets and processes.
  */
 import { join } from 'node:path'
-import { signalAllChildrenSync, stopAllChildren } from '../child-processes.ts'
+import { signalAllChildrenSync, stopAllChildren } from '../lib/child-processes.ts'
 import {
   type InferenceBenchOptions,
   INFERENCE_USAGE,

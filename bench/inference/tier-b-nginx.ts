@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type Child, hasExited, logTail, spawnChild, stopChild } from '../child-processes.ts'
-import { freePort } from '../free-port.ts'
+import { type Child, hasExited, logTail, spawnChild, stopChild } from '../lib/child-processes.ts'
+import { freePort } from '../lib/ports.ts'
 import { findNginx, nginxCommand, nginxPrologue, prepareNginxDir } from '../nginx-run-dir.ts'
 
 /** NGINX_BALANCERS: the upstream methods compared (nginx has no cache-aware one). */

@@ -1,9 +1,8 @@
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { parsePrometheusText } from '../../src/inference/prometheus-text.ts'
-import { type Child, hasExited, logTail, spawnChild, stopChild } from '../child-processes.ts'
-import { freePort } from '../free-port.ts'
-import { processTreeCpuSeconds } from '../process-cpu.ts'
+import { type Child, hasExited, logTail, spawnChild, stopChild } from '../lib/child-processes.ts'
+import { consecutivePorts } from '../lib/ports.ts'
+import { processTreeCpuSeconds } from '../lib/process-cpu.ts'
 
 /** SimFleetOptions describe the simulated model servers of one Tier B run. */
 export interface SimFleetOptions {
@@ -36,25 +35,6 @@ export interface SimFleet {
   cpuSeconds(): number
   scrape(): Promise<SimCounters[]>
   stop(): Promise<void>
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer()
-    server.once('error', () => resolve(false))
-    server.listen({ host: '127.0.0.1', port }, () => server.close(() => resolve(true)))
-  })
-}
-
-/** consecutivePorts finds `n` free consecutive ports (the simulator CLI takes a first port). */
-export async function consecutivePorts(n: number): Promise<number[]> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = await freePort()
-    if (base + n > 65_535) continue
-    const ports = Array.from({ length: n }, (_, i) => base + i)
-    if ((await Promise.all(ports.slice(1).map(portFree))).every(Boolean)) return ports
-  }
-  throw new Error(`no ${n} consecutive free ports on 127.0.0.1`)
 }
 
 const COUNTERS = {

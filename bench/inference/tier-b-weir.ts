@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parsePrometheusText } from '../../src/inference/prometheus-text.ts'
-import { type Child, hasExited, logTail, spawnChild, stopChild } from '../child-processes.ts'
-import { freePort } from '../free-port.ts'
+import { type Child, hasExited, logTail, spawnChild, stopChild } from '../lib/child-processes.ts'
+import { freePort } from '../lib/ports.ts'
 
 /** WEIR_PICKERS are the loadBalancer types a BackendLoadBalancingPolicy may set on a pool. */
 export const WEIR_PICKERS = ['PrefixCache', 'LeastRequest', 'RoundRobin', 'Random'] as const
