@@ -3,6 +3,7 @@ import { parsePrometheusText } from '../../src/inference/prometheus-text.ts'
 import { type Child, hasExited, logTail, spawnChild, stopChild } from '../lib/child-processes.ts'
 import { consecutivePorts } from '../lib/ports.ts'
 import { processTreeCpuSeconds } from '../lib/process-cpu.ts'
+import { pinned } from '../lib/taskset.ts'
 
 /** SimFleetOptions describe the simulated model servers of one Tier B run. */
 export interface SimFleetOptions {
@@ -87,7 +88,7 @@ export async function startSimFleet(o: SimFleetOptions): Promise<SimFleet> {
     ...['--blocks', String(o.blocks), '--model', o.model],
     ...['--stream-interval', String(o.streamInterval)],
   ]
-  const cmd = o.cpus === null ? command : ['taskset', '-c', o.cpus, ...command]
+  const cmd = pinned(o.cpus, command)
   const child = spawnChild('simulator', cmd, join(o.logDir, 'simulator.log'), o.repoRoot)
   try {
     await waitHealthy(child, ports, 15_000)
