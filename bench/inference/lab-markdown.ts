@@ -4,8 +4,7 @@ import { type Column, markdownTable, numberColumn, textColumn } from '../lib/mar
 import { capacity, loadLabel, type PointResult, type Spread } from './lab-aggregate.ts'
 import type { LabMachine } from './lab-machine.ts'
 import { SLO_ITL_MS, SLO_TTFT_MS } from './lab-summary.ts'
-import type { TargetCheck } from './lab-targets.ts'
-import { targetsTable } from './targets-table.ts'
+import { type TargetCheck, targetsTable } from './target-checks.ts'
 import type { WorkloadResult } from './tier-a.ts'
 
 /** LabReport is everything one lab run writes (the JSON file holds exactly this). */

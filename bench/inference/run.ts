@@ -11,7 +11,7 @@ import {
   parseInferenceArgs,
   type Tier,
 } from './lab-args.ts'
-import type { TargetCheck } from './lab-targets.ts'
+import type { TargetCheck } from './target-checks.ts'
 import { runTierAReport } from './tier-a-report.ts'
 import { runTierBReport } from './tier-b-report.ts'
 
