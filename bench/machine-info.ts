@@ -1,6 +1,6 @@
 import { release } from 'node:os'
 import { cpuModel } from './lib/machine.ts'
-import { findNginx } from './nginx-run-dir.ts'
+import { findNginx } from './lib/nginx-run-dir.ts'
 
 /** What the numbers were measured on, stored with every result file. */
 export interface MachineInfo {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { hasExited, logTail, stopChild } from './lib/child-processes.ts'
-import { cpuBusyPercent, readCpuTimes, totalBusySeconds } from './cpu-busy.ts'
+import { cpuBusyPercent, readCpuTimes, totalBusySeconds } from './lib/cpu-busy.ts'
 import { type LoadSpec, runLoad } from './loads.ts'
 import type { Pinning } from './pinning.ts'
 import { assertPortFree } from './lib/ports.ts'

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { type Child, hasExited, logTail, spawnChild, stopChild } from '../lib/child-processes.ts'
 import { freePort } from '../lib/ports.ts'
 import { pinned } from '../lib/taskset.ts'
-import { findNginx, nginxCommand, nginxPrologue, prepareNginxDir } from '../nginx-run-dir.ts'
+import { findNginx, nginxCommand, nginxPrologue, prepareNginxDir } from '../lib/nginx-run-dir.ts'
 
 /** NGINX_BALANCERS: the upstream methods compared (nginx has no cache-aware one). */
 export const NGINX_BALANCERS = ['round-robin', 'least-conn'] as const

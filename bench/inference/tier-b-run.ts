@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { readCpuTimes, totalBusySeconds } from '../cpu-busy.ts'
+import { readCpuTimes, totalBusySeconds } from '../lib/cpu-busy.ts'
 import { processTreeCpuSeconds, ticksPerSecond } from '../lib/process-cpu.ts'
 import type { LoadPoint } from './lab-run.ts'
 import { replay } from './tier-b-load.ts'
