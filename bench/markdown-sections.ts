@@ -1,7 +1,7 @@
 import type { BenchReport } from './bench-report.ts'
 import { formatCount, formatMs, formatPercent, formatRatio } from './lib/format.ts'
 import { markdownTable, numberColumn, textColumn } from './lib/markdown-table.ts'
-import type { ScenarioRatios, TargetSummary } from './summary.ts'
+import type { RateSummary, ScenarioRatios, SseSummary, TargetSummary } from './summary.ts'
 
 /** The errors cell: 0, or ⚠ with the count and crashes. */
 export function problems(summary: TargetSummary): string {
@@ -25,6 +25,25 @@ function loaderCpuBusy(report: BenchReport, summary: TargetSummary): number | nu
 /** Above this the loader's CPU had no headroom: queueing there shows up as latency. */
 export const LOADER_CPU_SATURATED_PERCENT = 90
 
+function rateRow(report: BenchReport, summary: TargetSummary, rate: RateSummary): string[] {
+  return [
+    summary.scenario,
+    label(report, summary),
+    formatCount(rate.offeredRate),
+    formatCount(rate.achievedRate),
+    formatMs(summary.p50Ms),
+    formatMs(summary.p90Ms),
+    formatMs(summary.p99Ms),
+    formatMs(summary.p999Ms),
+    formatPercent(summary.proxyCpuPercent),
+    formatPercent(rate.loaderCpuPercent),
+    formatPercent(loaderCpuBusy(report, summary)),
+    formatMs(rate.timerLagP99Ms),
+    `${summary.otherCpuPercent.toFixed(0)}%`,
+    problems(summary),
+  ]
+}
+
 /** Constant-rate rows: offered vs achieved rate, corrected percentiles, the loader's own load. */
 export function rateSection(report: BenchReport): string[] {
   const rows = report.summaries.filter((summary) => summary.rate !== null)
@@ -39,28 +58,7 @@ export function rateSection(report: BenchReport): string[] {
     ...['offered req/s', 'achieved', 'p50', 'p90', 'p99', 'p99.9', 'proxy CPU', 'loader CPU'].map(numberColumn),
     ...[loaderCpu, 'loader lag p99', 'other CPU', 'errors'].map(numberColumn),
   ]
-  const cells = rows.flatMap((summary) => {
-    const rate = summary.rate
-    if (!rate) return []
-    return [
-      [
-        summary.scenario,
-        label(report, summary),
-        formatCount(rate.offeredRate),
-        formatCount(rate.achievedRate),
-        formatMs(summary.p50Ms),
-        formatMs(summary.p90Ms),
-        formatMs(summary.p99Ms),
-        formatMs(summary.p999Ms),
-        formatPercent(summary.proxyCpuPercent),
-        formatPercent(rate.loaderCpuPercent),
-        formatPercent(loaderCpuBusy(report, summary)),
-        formatMs(rate.timerLagP99Ms),
-        `${summary.otherCpuPercent.toFixed(0)}%`,
-        problems(summary),
-      ],
-    ]
-  })
+  const cells = rows.flatMap((summary) => (summary.rate ? [rateRow(report, summary, summary.rate)] : []))
   const lines = [
     '',
     '### Latency at a fixed rate (rate-loader.ts)',
@@ -82,6 +80,24 @@ export function rateSection(report: BenchReport): string[] {
   return lines
 }
 
+function sseRow(report: BenchReport, summary: TargetSummary, sse: SseSummary): string[] {
+  return [
+    summary.scenario,
+    label(report, summary),
+    String(sse.streams),
+    formatCount(summary.requestsPerSecond),
+    formatMs(sse.firstEventP50Ms),
+    formatMs(sse.firstEventP99Ms),
+    formatMs(summary.p50Ms),
+    formatMs(summary.p90Ms),
+    formatMs(summary.p99Ms),
+    formatMs(summary.p999Ms),
+    formatPercent(summary.proxyCpuPercent),
+    `${summary.otherCpuPercent.toFixed(0)}%`,
+    problems(summary),
+  ]
+}
+
 /** Event-stream rows: first-event latency and per-event delay through the proxy. */
 export function sseSection(report: BenchReport): string[] {
   const rows = report.summaries.filter((summary) => summary.sse !== null)
@@ -92,27 +108,7 @@ export function sseSection(report: BenchReport): string[] {
     ...['streams', 'events/s', 'first event p50', 'first event p99', 'event delay p50'].map(numberColumn),
     ...['p90', 'p99', 'p99.9', 'proxy CPU', 'other CPU', 'errors'].map(numberColumn),
   ]
-  const cells = rows.flatMap((summary) => {
-    const sse = summary.sse
-    if (!sse) return []
-    return [
-      [
-        summary.scenario,
-        label(report, summary),
-        String(sse.streams),
-        formatCount(summary.requestsPerSecond),
-        formatMs(sse.firstEventP50Ms),
-        formatMs(sse.firstEventP99Ms),
-        formatMs(summary.p50Ms),
-        formatMs(summary.p90Ms),
-        formatMs(summary.p99Ms),
-        formatMs(summary.p999Ms),
-        formatPercent(summary.proxyCpuPercent),
-        `${summary.otherCpuPercent.toFixed(0)}%`,
-        problems(summary),
-      ],
-    ]
-  })
+  const cells = rows.flatMap((summary) => (summary.sse ? [sseRow(report, summary, summary.sse)] : []))
   return [
     '',
     '### Server-sent events (sse-client.ts)',
