@@ -58,7 +58,9 @@ export function rateSection(report: BenchReport): string[] {
     ...['offered req/s', 'achieved', 'p50', 'p90', 'p99', 'p99.9', 'proxy CPU', 'loader CPU'].map(numberColumn),
     ...[loaderCpu, 'loader lag p99', 'other CPU', 'errors'].map(numberColumn),
   ]
-  const cells = rows.flatMap((summary) => (summary.rate ? [rateRow(report, summary, summary.rate)] : []))
+  const cells = rows.flatMap((summary) =>
+    summary.rate ? [rateRow(report, summary, summary.rate)] : [],
+  )
   const lines = [
     '',
     '### Latency at a fixed rate (rate-loader.ts)',
@@ -108,7 +110,9 @@ export function sseSection(report: BenchReport): string[] {
     ...['streams', 'events/s', 'first event p50', 'first event p99', 'event delay p50'].map(numberColumn),
     ...['p90', 'p99', 'p99.9', 'proxy CPU', 'other CPU', 'errors'].map(numberColumn),
   ]
-  const cells = rows.flatMap((summary) => (summary.sse ? [sseRow(report, summary, summary.sse)] : []))
+  const cells = rows.flatMap((summary) =>
+    summary.sse ? [sseRow(report, summary, summary.sse)] : [],
+  )
   return [
     '',
     '### Server-sent events (sse-client.ts)',

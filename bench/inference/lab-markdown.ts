@@ -31,8 +31,8 @@ function spread(s: Spread, digits = 0, scale = 1): string {
 const COLUMNS: readonly Column[] = [
   textColumn('load'),
   textColumn('policy'),
-  ...['hit %', 'predicted %', 'TTFT p50 ms', 'TTFT p99 ms', 'ITL ms', 'output tok/s'].map(numberColumn),
-  ...['goodput %', 'max/mean req', 'max/mean prefill', 'preempt'].map(numberColumn),
+  ...['hit %', 'predicted %', 'TTFT p50 ms', 'TTFT p99 ms', 'ITL ms'].map(numberColumn),
+  ...['output tok/s', 'goodput %', 'max/mean req', 'max/mean prefill', 'preempt'].map(numberColumn),
   textColumn('sheds by priority (seed 1)'),
 ]
 

@@ -59,7 +59,12 @@ export function labSvg(workloads: readonly WorkloadResult[], title: string): str
       }))
     : []
   const panels: BarPanel[] = [
-    { title: 'Prompt-token cache hit rate (highest load point)', groups: hit, format: percent, max: 1 },
+    {
+      title: 'Prompt-token cache hit rate (highest load point)',
+      groups: hit,
+      format: percent,
+      max: 1,
+    },
     ...(sat.length
       ? [{ title: 'Output tokens/s at saturation', groups: sat, format: shortNumber }]
       : []),

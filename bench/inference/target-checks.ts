@@ -17,10 +17,16 @@ export function ratio(a: number, b: number): number {
 /** A ratio as `2.42×` (Infinity and NaN spelled out). */
 export const times = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)}×` : String(v))
 
-const COLUMNS = [textColumn('workload'), textColumn('target'), numberColumn('measured'), textColumn('met')]
+const COLUMNS = [
+  textColumn('workload'),
+  textColumn('target'),
+  numberColumn('measured'),
+  textColumn('met'),
+]
 
 /** targetsTable renders the checks; `unknown` fills the met cell of a check without a verdict. */
 export function targetsTable(targets: readonly TargetCheck[], unknown: string): string[] {
   const met = (t: TargetCheck) => (t.met === null ? unknown : t.met ? 'yes' : '**no**')
-  return markdownTable(COLUMNS, targets.map((t) => [t.workload, t.target, t.value, met(t)]), 'spaced')
+  const rows = targets.map((t) => [t.workload, t.target, t.value, met(t)])
+  return markdownTable(COLUMNS, rows, 'spaced')
 }

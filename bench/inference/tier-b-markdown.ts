@@ -42,9 +42,10 @@ export interface TierBReport {
 const COLUMNS: readonly Column[] = [
   textColumn('load'),
   textColumn('target'),
-  ...['hit %', 'server hit %', 'Weir predicted %', 'TTFT p50 ms', 'TTFT p99 ms', 'E2E p99 ms'].map(numberColumn),
-  ...['ITL ms', 'output tok/s', 'req/s', 'goodput %', 'max/mean req', 'requests per server'].map(numberColumn),
-  ...['preempt', 'errors', 'CPU % sims/proxy/client/other'].map(numberColumn),
+  ...['hit %', 'server hit %', 'Weir predicted %', 'TTFT p50 ms', 'TTFT p99 ms'].map(numberColumn),
+  ...['E2E p99 ms', 'ITL ms', 'output tok/s', 'req/s', 'goodput %'].map(numberColumn),
+  ...['max/mean req', 'requests per server', 'preempt', 'errors'].map(numberColumn),
+  numberColumn('CPU % sims/proxy/client/other'),
 ]
 
 function row(c: TierBCell): string[] {

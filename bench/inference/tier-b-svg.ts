@@ -51,8 +51,17 @@ export function tierBSvg(cells: readonly TierBCell[], title: string): string {
     (r) => r.ttftP99
   )
   const panels: BarPanel[] = [
-    { title: 'Prompt-token cache hit rate (highest open-loop rate)', groups: hit, format: percent, max: 1 },
-    { title: 'Output tokens/s at saturation (closed loop, cN = N in flight)', groups: sat, format: shortNumber },
+    {
+      title: 'Prompt-token cache hit rate (highest open-loop rate)',
+      groups: hit,
+      format: percent,
+      max: 1,
+    },
+    {
+      title: 'Output tokens/s at saturation (closed loop, cN = N in flight)',
+      groups: sat,
+      format: shortNumber,
+    },
     { title: 'TTFT p99, ms (lower is better)', groups: ttft, format: shortNumber },
   ]
   return barChart(panels.filter((p) => p.groups.length > 0), targets, COLORS, title)

@@ -29,7 +29,12 @@ const TICKS = 4
 const MIN_LABEL_BAR_PX = 22
 
 /** One grouped-bar panel: a group per label, a bar per series, linear axis from 0. */
-function panelSvg(top: number, panel: BarPanel, series: readonly string[], colors: SeriesColors): string {
+function panelSvg(
+  top: number,
+  panel: BarPanel,
+  series: readonly string[],
+  colors: SeriesColors
+): string {
   const { title, groups, format } = panel
   const plotW = WIDTH - M.left - M.right
   const plotH = PANEL - M.top - M.bottom
@@ -40,13 +45,15 @@ function panelSvg(top: number, panel: BarPanel, series: readonly string[], color
     panel.max !== undefined ? panel.max / TICKS : niceStep((Math.max(0, ...all) * 1.08) / TICKS)
   const max = step * TICKS
   const out = [
-    `<text x="${M.left}" y="${top + 24}" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
+    `<text x="${M.left}" y="${top + 24}" font-size="15" font-weight="bold">` +
+      `${escapeXml(title)}</text>`,
   ]
   for (let i = 0; i <= TICKS; i++) {
     const y = base - (plotH * i) / TICKS
     out.push(`<line x1="${M.left}" x2="${WIDTH - M.right}" y1="${y}" y2="${y}" stroke="#ddd"/>`)
     out.push(
-      `<text x="${M.left - 6}" y="${y + 4}" font-size="11" text-anchor="end">${escapeXml(format(step * i))}</text>`
+      `<text x="${M.left - 6}" y="${y + 4}" font-size="11" text-anchor="end">` +
+        `${escapeXml(format(step * i))}</text>`
     )
   }
   const groupW = plotW / Math.max(1, groups.length)

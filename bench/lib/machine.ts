@@ -17,7 +17,8 @@ export function cpuModel(): string {
 /** The checked-out commit (40 hex digits), or `unknown` outside a repository. */
 export function gitCommit(repoRoot: string): string {
   try {
-    const out = Bun.spawnSync({ cmd: ['git', 'rev-parse', 'HEAD'], cwd: repoRoot, env: READ_ONLY_GIT })
+    const cmd = ['git', 'rev-parse', 'HEAD']
+    const out = Bun.spawnSync({ cmd, cwd: repoRoot, env: READ_ONLY_GIT })
     const text = out.stdout.toString().trim()
     return /^[0-9a-f]{40}$/.test(text) ? text : 'unknown'
   } catch {

@@ -27,7 +27,8 @@ function ns(value: number): string {
 
 function cells(row: MicroRow): string[] {
   const setup = row.setupMs === null ? '–' : `${formatCount(row.setupMs)} ms`
-  return [row.benchmark, row.size, ns(row.medianNs), ns(row.minNs), ns(row.maxNs), String(row.rounds), setup]
+  const times = [row.medianNs, row.minNs, row.maxNs].map(ns)
+  return [row.benchmark, row.size, ...times, String(row.rounds), setup]
 }
 
 /** The Markdown written to stdout and bench/results/<date>-micro.md. */
