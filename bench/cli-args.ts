@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util'
-import { DEFAULT_TARGETS, isTargetId, type TargetId } from './targets.ts'
+import { checkKnown, nonNegativeInteger, positiveNumber, readFlags } from './lib/args.ts'
+import { DEFAULT_TARGETS, isTargetId, TARGETS, type TargetId } from './targets.ts'
 
 /** Options of `bun run bench`. */
 export interface BenchOptions {
@@ -27,42 +27,18 @@ export const USAGE = `usage: bun run bench [options]
                       upload, rate (see bench/README.md)
   --out DIR           where results go (default bench/results)`
 
-function positiveNumber(flag: string, raw: string, integer: boolean): number {
-  const value = Number(raw)
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new Error(`${flag} wants a positive ${integer ? 'integer' : 'number'}, got "${raw}"`)
-  }
-  return value
-}
-
-function nonNegativeInteger(flag: string, raw: string): number {
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`${flag} wants a whole number >= 0, got "${raw}"`)
-  }
-  return value
-}
-
 /** Parses argv (without the runtime and script) into options; throws on anything invalid. */
 export function parseBenchArgs(argv: readonly string[], defaultOutDir: string): BenchOptions {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      reps: { type: 'string' },
-      retries: { type: 'string' },
-      duration: { type: 'string' },
-      only: { type: 'string' },
-      targets: { type: 'string' },
-      set: { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: false,
+  const values = readFlags(argv, {
+    reps: { type: 'string' },
+    retries: { type: 'string' },
+    duration: { type: 'string' },
+    only: { type: 'string' },
+    targets: { type: 'string' },
+    set: { type: 'string' },
   })
   const targets = values.targets === undefined ? [...DEFAULT_TARGETS] : values.targets.split(',')
-  const unknown = targets.filter((target) => !isTargetId(target))
-  if (unknown.length > 0) throw new Error(`unknown target(s): ${unknown.join(', ')}`)
+  checkKnown(targets, Object.keys(TARGETS), 'target(s)')
   if (targets.length === 0 || new Set(targets).size !== targets.length) {
     throw new Error('--targets wants a non-empty list without repeats')
   }

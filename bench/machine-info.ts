@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs'
 import { release } from 'node:os'
-import { findNginx } from './nginx-run-dir.ts'
+import { cpuModel } from './lib/machine.ts'
+import { findNginx } from './lib/nginx-run-dir.ts'
 
 /** What the numbers were measured on, stored with every result file. */
 export interface MachineInfo {
@@ -27,15 +27,6 @@ function run(command: string[], cwd?: string): string {
     return `${out.stdout.toString()}${out.stderr.toString()}`.trim()
   } catch {
     return ''
-  }
-}
-
-function cpuModel(): string {
-  try {
-    const match = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))
-    return match?.[1]?.trim() ?? 'unknown'
-  } catch {
-    return 'unknown'
   }
 }
 

@@ -1,17 +1,9 @@
 import type { BenchReport } from './bench-report.ts'
-import {
-  formatCount,
-  formatMs,
-  formatPercent,
-  problems,
-  rateSection,
-  ratioSection,
-  sseSection,
-} from './markdown-sections.ts'
+import { formatCount, formatMs, formatPercent } from './lib/format.ts'
+import { markdownTable, numberColumn, textColumn } from './lib/markdown-table.ts'
+import { problems, rateSection, ratioSection, sseSection } from './markdown-sections.ts'
 import { NOISY_OTHER_CPU_PERCENT } from './noise.ts'
 import type { TargetSummary } from './summary.ts'
-
-export { formatCount, formatMs } from './markdown-sections.ts'
 
 function spread(summary: TargetSummary): string {
   if (summary.reps < 2 || summary.requestsPerSecond === 0) return '–'
@@ -40,30 +32,34 @@ function wrkSection(report: BenchReport, cpus: readonly string[]): string[] {
   const rows = report.summaries.filter((summary) => summary.kind === 'wrk')
   if (rows.length === 0) return []
   const labels = new Map(report.targets.map((target) => [target.id, target.label]))
-  const busyHeader = cpus.length > 0 ? ` busy ${cpus.join('/')} |` : ''
-  const lines = [
-    '',
-    `| scenario | target | req/s | spread | p50 | p90 | p99 | MB/s | req/proxy-CPU-s | proxy CPU |` +
-      `${busyHeader} other CPU | errors |`,
-    `|---|---|--:|--:|--:|--:|--:|--:|--:|--:|${cpus.length > 0 ? '--:|' : ''}--:|--:|`,
+  const columns = [
+    textColumn('scenario'),
+    textColumn('target'),
+    ...['req/s', 'spread', 'p50', 'p90', 'p99', 'MB/s', 'req/proxy-CPU-s', 'proxy CPU'].map(numberColumn),
+    ...(cpus.length > 0 ? [numberColumn(`busy ${cpus.join('/')}`)] : []),
+    numberColumn('other CPU'),
+    numberColumn('errors'),
   ]
-  for (const summary of rows) {
-    const busy =
-      cpus.length > 0
-        ? ` ${cpus.map((cpu) => (summary.cpuBusyPercent[cpu] ?? 0).toFixed(0)).join('/')} |`
-        : ''
+  const cells = rows.map((summary) => {
     const cpuPerSecond = summary.requestsPerCpuSecond
-    lines.push(
-      `| ${summary.scenario} | ${labels.get(summary.target) ?? summary.target} | ` +
-        `${formatCount(summary.requestsPerSecond)} | ${spread(summary)} | ` +
-        `${formatMs(summary.p50Ms)} | ${formatMs(summary.p90Ms)} | ${formatMs(summary.p99Ms)} | ` +
-        `${megabytes(summary.megabytesPerSecond)} | ` +
-        `${cpuPerSecond === null ? 'n/a' : formatCount(cpuPerSecond)} | ` +
-        `${formatPercent(summary.proxyCpuPercent)} |` +
-        `${busy} ${summary.otherCpuPercent.toFixed(0)}% | ${problems(summary)} |`,
-    )
-  }
-  return lines
+    const busy = cpus.map((cpu) => (summary.cpuBusyPercent[cpu] ?? 0).toFixed(0)).join('/')
+    return [
+      summary.scenario,
+      labels.get(summary.target) ?? summary.target,
+      formatCount(summary.requestsPerSecond),
+      spread(summary),
+      formatMs(summary.p50Ms),
+      formatMs(summary.p90Ms),
+      formatMs(summary.p99Ms),
+      megabytes(summary.megabytesPerSecond),
+      cpuPerSecond === null ? 'n/a' : formatCount(cpuPerSecond),
+      formatPercent(summary.proxyCpuPercent),
+      ...(cpus.length > 0 ? [busy] : []),
+      `${summary.otherCpuPercent.toFixed(0)}%`,
+      problems(summary),
+    ]
+  })
+  return ['', ...markdownTable(columns, cells, 'tight')]
 }
 
 /** Renders the report as Markdown: per-target medians per loader kind, then Weir/nginx ratios. */

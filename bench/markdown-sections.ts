@@ -1,24 +1,7 @@
 import type { BenchReport } from './bench-report.ts'
-import type { ScenarioRatios, TargetSummary } from './summary.ts'
-
-/** Thousands-separated integer, e.g. `41,250`. */
-export function formatCount(value: number): string {
-  return Math.round(value).toLocaleString('en-US')
-}
-
-/** Milliseconds with enough digits to tell sub-millisecond latencies apart. */
-export function formatMs(value: number | null): string {
-  if (value === null) return 'n/a'
-  return `${value.toFixed(value < 10 ? 2 : 1)} ms`
-}
-
-export function formatRatio(value: number | null): string {
-  return value === null ? 'n/a' : `${value.toFixed(2)}×`
-}
-
-export function formatPercent(value: number | null): string {
-  return value === null ? 'n/a' : `${value.toFixed(0)}%`
-}
+import { formatCount, formatMs, formatPercent, formatRatio } from './lib/format.ts'
+import { markdownTable, numberColumn, textColumn } from './lib/markdown-table.ts'
+import type { RateSummary, ScenarioRatios, SseSummary, TargetSummary } from './summary.ts'
 
 /** The errors cell: 0, or ⚠ with the count and crashes. */
 export function problems(summary: TargetSummary): string {
@@ -42,6 +25,25 @@ function loaderCpuBusy(report: BenchReport, summary: TargetSummary): number | nu
 /** Above this the loader's CPU had no headroom: queueing there shows up as latency. */
 export const LOADER_CPU_SATURATED_PERCENT = 90
 
+function rateRow(report: BenchReport, summary: TargetSummary, rate: RateSummary): string[] {
+  return [
+    summary.scenario,
+    label(report, summary),
+    formatCount(rate.offeredRate),
+    formatCount(rate.achievedRate),
+    formatMs(summary.p50Ms),
+    formatMs(summary.p90Ms),
+    formatMs(summary.p99Ms),
+    formatMs(summary.p999Ms),
+    formatPercent(summary.proxyCpuPercent),
+    formatPercent(rate.loaderCpuPercent),
+    formatPercent(loaderCpuBusy(report, summary)),
+    formatMs(rate.timerLagP99Ms),
+    `${summary.otherCpuPercent.toFixed(0)}%`,
+    problems(summary),
+  ]
+}
+
 /** Constant-rate rows: offered vs achieved rate, corrected percentiles, the loader's own load. */
 export function rateSection(report: BenchReport): string[] {
   const rows = report.summaries.filter((summary) => summary.rate !== null)
@@ -50,6 +52,15 @@ export function rateSection(report: BenchReport): string[] {
   const references = report.rateReferences
     .map((ref) => `${ref.scenario}: ${Math.round(ref.fraction * 100)}% of nginx's ${formatCount(ref.nginxRequestsPerSecond)} req/s on ${ref.of}${ref.probed ? ' (probed once)' : ''}`)
     .join('; ')
+  const columns = [
+    textColumn('scenario'),
+    textColumn('target'),
+    ...['offered req/s', 'achieved', 'p50', 'p90', 'p99', 'p99.9', 'proxy CPU', 'loader CPU'].map(numberColumn),
+    ...[loaderCpu, 'loader lag p99', 'other CPU', 'errors'].map(numberColumn),
+  ]
+  const cells = rows.flatMap((summary) =>
+    summary.rate ? [rateRow(report, summary, summary.rate)] : [],
+  )
   const lines = [
     '',
     '### Latency at a fixed rate (rate-loader.ts)',
@@ -57,20 +68,8 @@ export function rateSection(report: BenchReport): string[] {
     'Open-loop load over keep-alive connections; latency counts from each request\'s intended ' +
       `send time (coordinated omission corrected, as wrk2). ${references}.`,
     '',
-    `| scenario | target | offered req/s | achieved | p50 | p90 | p99 | p99.9 | proxy CPU | loader CPU | ${loaderCpu} | loader lag p99 | other CPU | errors |`,
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...markdownTable(columns, cells, 'tight'),
   ]
-  for (const summary of rows) {
-    const rate = summary.rate
-    if (!rate) continue
-    lines.push(
-      `| ${summary.scenario} | ${label(report, summary)} | ${formatCount(rate.offeredRate)} | ` +
-        `${formatCount(rate.achievedRate)} | ${formatMs(summary.p50Ms)} | ${formatMs(summary.p90Ms)} | ` +
-        `${formatMs(summary.p99Ms)} | ${formatMs(summary.p999Ms)} | ${formatPercent(summary.proxyCpuPercent)} | ` +
-        `${formatPercent(rate.loaderCpuPercent)} | ${formatPercent(loaderCpuBusy(report, summary))} | ` +
-        `${formatMs(rate.timerLagP99Ms)} | ${summary.otherCpuPercent.toFixed(0)}% | ${problems(summary)} |`,
-    )
-  }
   const saturated = rows.some((row) => (loaderCpuBusy(report, row) ?? 0) > LOADER_CPU_SATURATED_PERCENT)
   if (saturated) {
     lines.push(
@@ -83,33 +82,46 @@ export function rateSection(report: BenchReport): string[] {
   return lines
 }
 
+function sseRow(report: BenchReport, summary: TargetSummary, sse: SseSummary): string[] {
+  return [
+    summary.scenario,
+    label(report, summary),
+    String(sse.streams),
+    formatCount(summary.requestsPerSecond),
+    formatMs(sse.firstEventP50Ms),
+    formatMs(sse.firstEventP99Ms),
+    formatMs(summary.p50Ms),
+    formatMs(summary.p90Ms),
+    formatMs(summary.p99Ms),
+    formatMs(summary.p999Ms),
+    formatPercent(summary.proxyCpuPercent),
+    `${summary.otherCpuPercent.toFixed(0)}%`,
+    problems(summary),
+  ]
+}
+
 /** Event-stream rows: first-event latency and per-event delay through the proxy. */
 export function sseSection(report: BenchReport): string[] {
   const rows = report.summaries.filter((summary) => summary.sse !== null)
   if (rows.length === 0) return []
-  const lines = [
+  const columns = [
+    textColumn('scenario'),
+    textColumn('target'),
+    ...['streams', 'events/s', 'first event p50', 'first event p99', 'event delay p50'].map(numberColumn),
+    ...['p90', 'p99', 'p99.9', 'proxy CPU', 'other CPU', 'errors'].map(numberColumn),
+  ]
+  const cells = rows.flatMap((summary) =>
+    summary.sse ? [sseRow(report, summary, summary.sse)] : [],
+  )
+  return [
     '',
     '### Server-sent events (sse-client.ts)',
     '',
     'First event: request start to first event. Event delay: upstream write to client read, per ' +
       'event. nginx runs with `proxy_buffering off` (Weir never buffers).',
     '',
-    '| scenario | target | streams | events/s | first event p50 | first event p99 | event delay p50 | p90 | p99 | p99.9 | proxy CPU | other CPU | errors |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...markdownTable(columns, cells, 'tight'),
   ]
-  for (const summary of rows) {
-    const sse = summary.sse
-    if (!sse) continue
-    lines.push(
-      `| ${summary.scenario} | ${label(report, summary)} | ${sse.streams} | ` +
-        `${formatCount(summary.requestsPerSecond)} | ${formatMs(sse.firstEventP50Ms)} | ` +
-        `${formatMs(sse.firstEventP99Ms)} | ${formatMs(summary.p50Ms)} | ${formatMs(summary.p90Ms)} | ` +
-        `${formatMs(summary.p99Ms)} | ${formatMs(summary.p999Ms)} | ` +
-        `${formatPercent(summary.proxyCpuPercent)} | ${summary.otherCpuPercent.toFixed(0)}% | ` +
-        `${problems(summary)} |`,
-    )
-  }
-  return lines
 }
 
 /** Weir / nginx ratio tables, one per loader kind, since each kind has different figures. */
@@ -125,31 +137,30 @@ export function ratioSection(report: BenchReport): string[] {
     '',
     'Above 1× is better for req/s and req/proxy-CPU-s; below 1× is better for latency.',
   ]
+  const ratioColumns = (first: string, titles: readonly string[]) => [
+    textColumn(first),
+    ...titles.map(numberColumn),
+  ]
   if (wrk.length > 0) {
-    lines.push('', '| scenario | req/s | p50 | p99 | req/proxy-CPU-s |', '|---|--:|--:|--:|--:|')
-    for (const r of wrk) {
-      lines.push(
-        `| ${r.scenario} | ${formatRatio(r.requestsPerSecond)} | ${formatRatio(r.p50)} | ` +
-          `${formatRatio(r.p99)} | ${formatRatio(r.requestsPerCpuSecond)} |`,
-      )
-    }
+    const cells = wrk.map((r) => [
+      r.scenario,
+      ...[r.requestsPerSecond, r.p50, r.p99, r.requestsPerCpuSecond].map(formatRatio),
+    ])
+    const columns = ratioColumns('scenario', ['req/s', 'p50', 'p99', 'req/proxy-CPU-s'])
+    lines.push('', ...markdownTable(columns, cells, 'tight'))
   }
   if (rate.length > 0) {
-    lines.push('', '| fixed rate | p50 | p99 | p99.9 | req/proxy-CPU-s |', '|---|--:|--:|--:|--:|')
-    for (const r of rate) {
-      lines.push(
-        `| ${r.scenario} | ${formatRatio(r.p50)} | ${formatRatio(r.p99)} | ${formatRatio(r.p999)} | ` +
-          `${formatRatio(r.requestsPerCpuSecond)} |`,
-      )
-    }
+    const cells = rate.map((r) => [
+      r.scenario,
+      ...[r.p50, r.p99, r.p999, r.requestsPerCpuSecond].map(formatRatio),
+    ])
+    const columns = ratioColumns('fixed rate', ['p50', 'p99', 'p99.9', 'req/proxy-CPU-s'])
+    lines.push('', ...markdownTable(columns, cells, 'tight'))
   }
   if (sse.length > 0) {
-    lines.push('', '| event stream | first event p99 | event delay p50 | event delay p99 |', '|---|--:|--:|--:|')
-    for (const r of sse) {
-      lines.push(
-        `| ${r.scenario} | ${formatRatio(r.firstEventP99)} | ${formatRatio(r.p50)} | ${formatRatio(r.p99)} |`,
-      )
-    }
+    const cells = sse.map((r) => [r.scenario, ...[r.firstEventP99, r.p50, r.p99].map(formatRatio)])
+    const columns = ratioColumns('event stream', ['first event p99', 'event delay p50', 'event delay p99'])
+    lines.push('', ...markdownTable(columns, cells, 'tight'))
   }
   return lines
 }

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { nginxPrologue, prepareNginxDir } from './nginx-run-dir.ts'
+import { nginxPrologue, prepareNginxDir } from './lib/nginx-run-dir.ts'
 import { mixRoute, TENANT_HEADER } from './route-mix.ts'
 import {
   assertScenario,

@@ -14,8 +14,3 @@ export function planPinning(cpus: number, hasTaskset: boolean): Pinning {
   if (cpus === 2) return { proxy: '0', upstream: '1', loader: '1' }
   return { proxy: '0', upstream: '1', loader: '2' }
 }
-
-/** Prefixes `command` with `taskset -c <cpus>` when pinned. */
-export function pinned(cpus: string | null, command: readonly string[]): string[] {
-  return cpus === null ? [...command] : ['taskset', '-c', cpus, ...command]
-}

@@ -1,4 +1,4 @@
-import { formatCount, formatMs } from './markdown-report.ts'
+import { formatCount, formatMs } from './lib/format.ts'
 import type { RunRecord } from './run-record.ts'
 import { totalErrors } from './wrk-output.ts'
 

@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { startUpstream } from '../src/testing/upstream.ts'
 import { gatewayYaml, serviceYaml } from '../src/testing/harness.ts'
 import { LatencyProbe, median } from '../src/testing/latency-probe.ts'
-import { freePort } from './free-port.ts'
+import { freePort } from './lib/ports.ts'
 import { routeFile } from '../src/testing/route-file.ts'
 
 const PROBE_INTERVAL_MS = 10

@@ -1,4 +1,4 @@
-import { findNginx } from './nginx-run-dir.ts'
+import { findNginx } from './lib/nginx-run-dir.ts'
 
 /** The one line that installs everything the benchmark needs on Debian/Ubuntu. */
 export const INSTALL_HINT = 'sudo apt-get install -y nginx wrk openssl'

@@ -1,14 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { BenchReport } from './bench-report.ts'
+import { writeResultSet } from './lib/result-files.ts'
 import { markdownReport } from './markdown-report.ts'
 import { svgChart } from './svg-chart.ts'
-
-/** Local date as YYYY-MM-DD, the prefix of every result file. */
-export function localDate(now: Date = new Date()): string {
-  const pad = (value: number): string => String(value).padStart(2, '0')
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
-}
 
 /**
  * Names a result set: the scenario set, plus the filter and targets when they differ from a
@@ -32,13 +25,9 @@ export function resultStem(
 
 /** Writes `<name>.json`, `.md` and `.svg` into `dir`; returns their paths. */
 export function writeResultFiles(report: BenchReport, dir: string): string[] {
-  mkdirSync(dir, { recursive: true })
-  const base = join(dir, report.name)
-  const files: [string, string][] = [
-    [`${base}.json`, `${JSON.stringify(report, null, 2)}\n`],
-    [`${base}.md`, markdownReport(report)],
-    [`${base}.svg`, svgChart(report)],
-  ]
-  for (const [path, text] of files) writeFileSync(path, text)
-  return files.map(([path]) => path)
+  return writeResultSet(dir, report.name, {
+    record: report,
+    markdown: markdownReport(report),
+    svg: svgChart(report),
+  })
 }

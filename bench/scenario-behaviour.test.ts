@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import type { Server } from 'bun'
-import { freePort } from './free-port.ts'
+import { freePort } from './lib/ports.ts'
 import { fixtureDir, proxyPorts, removeFixtureDirs, type RunningProxy, startNginx, startWeir } from './proxy-fixtures.ts'
 import { mixRoute } from './route-mix.ts'
 import { bodyScenario, routeMixScenario, type Scenario, SCENARIO_SETS } from './scenarios.ts'

@@ -1,5 +1,5 @@
 import { afterAll, expect, test } from 'bun:test'
-import { freePort } from './free-port.ts'
+import { freePort } from './lib/ports.ts'
 import { runSseLoad, takeEvents } from './sse-client.ts'
 import { formatEvent, startStreamUpstream } from './stream-upstream.ts'
 

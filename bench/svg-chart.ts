@@ -1,4 +1,6 @@
 import type { BenchReport } from './bench-report.ts'
+import { niceStep, shortNumber } from './lib/chart-scale.ts'
+import { escapeXml } from './lib/svg-text.ts'
 import { NOISY_OTHER_CPU_PERCENT } from './noise.ts'
 import type { TargetSummary } from './summary.ts'
 import type { TargetId } from './targets.ts'
@@ -17,28 +19,6 @@ const panelWidth = (width - labelWidth - panelGap - 16) / 2
 const barHeight = 12
 const rowGap = 14
 const top = 64
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-}
-
-/** Smallest round tick step (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k) at or above `value`. */
-export function niceStep(value: number): number {
-  if (value <= 0) return 1
-  const power = 10 ** Math.floor(Math.log10(value))
-  const factor = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((each) => each * power >= value) ?? 10
-  // toPrecision drops binary noise such as 0.6000000000000001.
-  return Number((factor * power).toPrecision(12))
-}
-
-/** Short axis/bar label: 41200 -> `41k`, 1500 -> `1.5k`, 0.53 -> `0.53`, 0 -> `0`. */
-export function shortNumber(value: number): string {
-  const trim = (text: string): string => String(Number(text))
-  if (value >= 1e6) return `${trim((value / 1e6).toFixed(value >= 1e7 ? 0 : 1))}M`
-  if (value >= 1e3) return `${trim((value / 1e3).toFixed(value >= 1e4 ? 0 : 1))}k`
-  if (value >= 10) return value.toFixed(0)
-  return trim(value.toFixed(value >= 1 ? 1 : 2))
-}
 
 /** Errors, a crash or a noisy machine: the bar gets a ⚠ and the caption says why. */
 function suspect(summary: TargetSummary): boolean {

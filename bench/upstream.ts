@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type BenchPorts, BODY_SIZES, type BodyName, DEFAULT_PORTS } from './scenarios.ts'
-import { nginxPrologue, prepareNginxDir } from './nginx-run-dir.ts'
+import { nginxPrologue, prepareNginxDir } from './lib/nginx-run-dir.ts'
 
 /** Deterministic body of `bytes` bytes; the 13 B one is a readable line for eyeballing. */
 export function bodyContent(bytes: number): Buffer {

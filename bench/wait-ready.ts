@@ -1,4 +1,4 @@
-import { type Child, hasExited, logTail } from './child-processes.ts'
+import { type Child, hasExited, logTail } from './lib/child-processes.ts'
 
 /** How to ask: extra headers (Host and x-tenant for the route mix), HTTPS without verifying. */
 export interface ProbeOptions {

@@ -1,6 +1,6 @@
-import { trackProcess } from './child-processes.ts'
+import { trackProcess } from './lib/child-processes.ts'
 import { withFdLimit } from './fd-limit.ts'
-import { pinned } from './pinning.ts'
+import { pinned } from './lib/taskset.ts'
 import { parseWrkOutput, type WrkResult } from './wrk-output.ts'
 
 /** How to drive one wrk run. */

@@ -1,4 +1,4 @@
-import { seededRandom } from '../src/inference/seeded-random.ts'
+import { seededRandom } from '../src/testing/seeded-random.ts'
 
 /** Rng is the seeded generator every fuzz target draws from, so a seed replays a run exactly. */
 export class Rng {

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util'
+import { checkKnown, positiveNumber, readFlags } from '../lib/args.ts'
 import { LAB_POLICIES, type LabPolicy } from './lab-policies.ts'
 import { TIER_B_TARGETS, TIER_B_WORKLOADS, type TierBTarget } from './tier-b-targets.ts'
 import { WORKLOADS } from './workloads.ts'
@@ -42,45 +42,33 @@ export function parseInferenceArgs(
   argv: readonly string[],
   defaultOutDir: string
 ): InferenceBenchOptions {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      tier: { type: 'string' },
-      workload: { type: 'string' },
-      seeds: { type: 'string' },
-      policies: { type: 'string' },
-      quick: { type: 'boolean' },
-      targets: { type: 'string' },
-      servers: { type: 'string' },
-      pin: { type: 'boolean' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: false,
+  const values = readFlags(argv, {
+    tier: { type: 'string' },
+    workload: { type: 'string' },
+    seeds: { type: 'string' },
+    policies: { type: 'string' },
+    quick: { type: 'boolean' },
+    targets: { type: 'string' },
+    servers: { type: 'string' },
+    pin: { type: 'boolean' },
   })
   const tier = values.tier ?? 'a'
   if (tier !== 'a' && tier !== 'b') throw new Error(`--tier wants a or b, got "${tier}"`)
   const workloads = values.workload?.split(',').map((w) => w.trim().toLowerCase()) ??
     (tier === 'b' ? [...TIER_B_WORKLOADS] : Object.keys(WORKLOADS))
   const known: readonly string[] = tier === 'b' ? TIER_B_WORKLOADS : Object.keys(WORKLOADS)
-  const unknown = workloads.filter((w) => !known.includes(w))
-  if (unknown.length > 0) {
-    throw new Error(`unknown workload(s) for tier ${tier}: ${unknown.join(', ')}`)
-  }
+  checkKnown(workloads, known, `workload(s) for tier ${tier}`)
   const targets = values.targets?.split(',').map((t) => t.trim()) ?? [...TIER_B_TARGETS]
-  const badTargets = targets.filter((t) => !(TIER_B_TARGETS as readonly string[]).includes(t))
-  if (badTargets.length > 0) throw new Error(`unknown target(s): ${badTargets.join(', ')}`)
+  checkKnown(targets, TIER_B_TARGETS, 'target(s)')
   const servers = values.servers === undefined ? undefined : Number(values.servers)
   if (servers !== undefined && (!Number.isInteger(servers) || servers < 1 || servers > 8))
     throw new Error(`--servers wants 1 to 8 (a pool's targetPorts), got "${values.servers}"`)
   const policies = values.policies?.split(',').map((p) => p.trim()) ?? [...LAB_POLICIES]
-  const badPolicies = policies.filter((p) => !(LAB_POLICIES as readonly string[]).includes(p))
-  if (badPolicies.length > 0) throw new Error(`unknown policy(ies): ${badPolicies.join(', ')}`)
+  checkKnown(policies, LAB_POLICIES, 'policy(ies)')
   const quick = values.quick ?? false
-  const seeds = values.seeds === undefined ? (quick || tier === 'b' ? 1 : 3) : Number(values.seeds)
-  if (!Number.isInteger(seeds) || seeds < 1)
-    throw new Error(`--seeds wants a positive integer, got "${values.seeds}"`)
+  const defaultSeeds = quick || tier === 'b' ? 1 : 3
+  const seeds =
+    values.seeds === undefined ? defaultSeeds : positiveNumber('--seeds', values.seeds, true)
   return {
     tier,
     workloads,

@@ -1,7 +1,7 @@
 import { Endpoint } from '../../src/balancer/endpoint.ts'
 import type { ServerState, ServerStateSource } from '../../src/balancer/server-state.ts'
-import { seededRandom } from '../../src/inference/seeded-random.ts'
-import { SimEngine } from '../../src/inference/simulator/engine.ts'
+import { seededRandom } from '../../src/testing/seeded-random.ts'
+import { SimEngine } from '../../sim/engine.ts'
 import type { LabWorkload } from './workload-types.ts'
 
 /** STALENESS_MS matches ModelServerMetrics' default: older scrapes are not fresh. */

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs'
 import { availableParallelism, release } from 'node:os'
+import { cpuModel, gitCommit } from '../lib/machine.ts'
 
 /** LabMachine records what a lab run was computed on (virtual-time results do not depend on it). */
 export interface LabMachine {
@@ -10,23 +10,13 @@ export interface LabMachine {
   readonly gitCommit: string
 }
 
-/** labMachine collects the machine description; git is read without taking any lock. */
+/** labMachine collects the machine description. */
 export function labMachine(repoRoot: string): LabMachine {
-  let cpuModel = 'unknown'
-  try {
-    cpuModel =
-      /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ??
-      cpuModel
-  } catch {}
-  let gitCommit = 'unknown'
-  try {
-    const out = Bun.spawnSync({
-      cmd: ['git', 'rev-parse', 'HEAD'],
-      cwd: repoRoot,
-      env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
-    })
-    const text = out.stdout.toString().trim()
-    if (/^[0-9a-f]{40}$/.test(text)) gitCommit = text
-  } catch {}
-  return { nproc: availableParallelism(), cpuModel, kernel: release(), bun: Bun.version, gitCommit }
+  return {
+    nproc: availableParallelism(),
+    cpuModel: cpuModel(),
+    kernel: release(),
+    bun: Bun.version,
+    gitCommit: gitCommit(repoRoot),
+  }
 }

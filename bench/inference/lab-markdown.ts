@@ -1,8 +1,10 @@
 import { DEFAULT_PREFIX_OPTIONS } from '../../src/balancer/prefix-cache/options.ts'
+import { formatFixed } from '../lib/format.ts'
+import { type Column, markdownTable, numberColumn, textColumn } from '../lib/markdown-table.ts'
 import { capacity, loadLabel, type PointResult, type Spread } from './lab-aggregate.ts'
 import type { LabMachine } from './lab-machine.ts'
 import { SLO_ITL_MS, SLO_TTFT_MS } from './lab-summary.ts'
-import type { TargetCheck } from './lab-targets.ts'
+import { type TargetCheck, targetsTable } from './target-checks.ts'
 import type { WorkloadResult } from './tier-a.ts'
 
 /** LabReport is everything one lab run writes (the JSON file holds exactly this). */
@@ -18,57 +20,44 @@ export interface LabReport {
   readonly targets: readonly TargetCheck[]
 }
 
-function fmt(v: number, digits = 0): string {
-  return Number.isFinite(v) ? v.toFixed(digits) : '–'
-}
-
 /** A median with its min–max over seeds when they differ. */
 function spread(s: Spread, digits = 0, scale = 1): string {
-  const m = fmt(s.median * scale, digits)
+  const m = formatFixed(s.median * scale, digits)
   if (s.min === s.max || !Number.isFinite(s.min)) return m
-  return `${m} (${fmt(s.min * scale, digits)}–${fmt(s.max * scale, digits)})`
+  return `${m} (${formatFixed(s.min * scale, digits)}–${formatFixed(s.max * scale, digits)})`
 }
 
 /** COLUMNS of every workload table, in cell order. */
-const COLUMNS = [
-  'load',
-  'policy',
-  'hit %',
-  'predicted %',
-  'TTFT p50 ms',
-  'TTFT p99 ms',
-  'ITL ms',
-  'output tok/s',
-  'goodput %',
-  'max/mean req',
-  'max/mean prefill',
-  'preempt',
-  'sheds by priority (seed 1)',
+const COLUMNS: readonly Column[] = [
+  textColumn('load'),
+  textColumn('policy'),
+  ...['hit %', 'predicted %', 'TTFT p50 ms', 'TTFT p99 ms', 'ITL ms'].map(numberColumn),
+  ...['output tok/s', 'goodput %', 'max/mean req', 'max/mean prefill', 'preempt'].map(numberColumn),
+  textColumn('sheds by priority (seed 1)'),
 ]
 
-function pointRow(p: PointResult): string {
+function pointRow(p: PointResult): string[] {
   const m = p.metrics
   const sheds = p.runs[0]
     ? Object.entries(p.runs[0].shedByPriority)
         .map(([k, v]) => `${k}:${v}`)
         .join(' ')
     : ''
-  const cells = [
+  return [
     loadLabel(p.load),
     p.policy,
     spread(m.hitRate, 1, 100),
-    fmt(m.predictedHitRate.median * 100, 1),
+    formatFixed(m.predictedHitRate.median * 100, 1),
     spread(m.ttftP50),
     spread(m.ttftP99),
-    fmt(m.itlMean.median, 1),
+    formatFixed(m.itlMean.median, 1),
     spread(m.outputTokPerS),
-    fmt(m.goodput.median * 100, 1),
-    fmt(m.maxMeanRequests.median, 2),
-    fmt(m.maxMeanPrefill.median, 2),
-    fmt(m.preemptions.median),
+    formatFixed(m.goodput.median * 100, 1),
+    formatFixed(m.maxMeanRequests.median, 2),
+    formatFixed(m.maxMeanPrefill.median, 2),
+    formatFixed(m.preemptions.median),
     sheds || '–',
   ]
-  return `| ${cells.join(' | ')} |`
 }
 
 function workloadSection(w: WorkloadResult): string[] {
@@ -78,9 +67,7 @@ function workloadSection(w: WorkloadResult): string[] {
     `${w.requests} requests, ${w.servers} servers (${w.profile}, ${w.numGpuBlocks} KV blocks ` +
       `each); ideal hit rate ${(w.idealHitRate * 100).toFixed(1)}%.`,
     '',
-    `| ${COLUMNS.join(' | ')} |`,
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
-    ...w.points.map(pointRow),
+    ...markdownTable(COLUMNS, w.points.map(pointRow), 'spaced'),
     '',
   ]
   const policies = [...new Set(w.points.map((p) => p.policy))]
@@ -111,10 +98,6 @@ function workloadSection(w: WorkloadResult): string[] {
 
 /** labMarkdown renders the report: targets first, then one table per workload, then constants. */
 export function labMarkdown(r: LabReport): string {
-  const targetRows = r.targets.map(
-    (t) =>
-      `| ${t.workload} | ${t.target} | ${t.value} | ${t.met === null ? 'n/a' : t.met ? 'yes' : '**no**'} |`
-  )
   const constants = Object.entries(DEFAULT_PREFIX_OPTIONS)
     .filter(([, v]) => typeof v !== 'function')
     .map(([k, v]) => `${k}=${v}`)
@@ -132,9 +115,7 @@ export function labMarkdown(r: LabReport): string {
     '',
     '## Targets (design note §6) the lab can show',
     '',
-    '| workload | target | measured | met |',
-    '| --- | --- | ---: | --- |',
-    ...targetRows,
+    ...targetsTable(r.targets, 'n/a'),
     '',
     '## Results',
     '',

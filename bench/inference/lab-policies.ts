@@ -1,7 +1,7 @@
 import { DEFAULT_PREFIX_OPTIONS, type PrefixPickerOptions } from '../../src/balancer/prefix-cache/options.ts'
 import { createPicker } from '../../src/balancer/registry.ts'
 import { poolSaturated } from '../../src/balancer/saturation.ts'
-import { seededRandom } from '../../src/inference/seeded-random.ts'
+import { seededRandom } from '../../src/testing/seeded-random.ts'
 import type { LabCluster } from './lab-cluster.ts'
 import { infoOf, type LabGateway } from './lab-run.ts'
 import { OraclePicker } from './oracle-picker.ts'

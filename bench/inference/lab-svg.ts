@@ -1,4 +1,5 @@
-import { niceStep, shortNumber } from '../svg-chart.ts'
+import { type BarPanel, barChart } from '../lib/bar-chart.ts'
+import { percent, shortNumber } from '../lib/chart-scale.ts'
 import type { PointResult } from './lab-aggregate.ts'
 import type { WorkloadResult } from './tier-a.ts'
 
@@ -16,78 +17,6 @@ export const COLORS: Readonly<Record<string, string>> = {
   'nginx-round-robin': '#e15759',
   'nginx-least-conn': '#b07aa1',
 }
-const WIDTH = 960
-/** PANEL is the height of one chart panel, px. */
-export const PANEL = 280
-const M = { left: 64, right: 16, top: 40, bottom: 48 }
-/** TICKS: 4 gridlines per panel keep labels readable at 280 px. */
-const TICKS = 4
-/** MIN_LABEL_BAR_PX: narrower bars get no value label (it would overlap its neighbours). */
-const MIN_LABEL_BAR_PX = 22
-
-/** esc escapes text for SVG. */
-export function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-}
-
-/** One grouped-bar panel: a group per label, a bar per policy, linear axis from 0. */
-export function bars(
-  top: number,
-  title: string,
-  groups: readonly { label: string; values: Record<string, number> }[],
-  policies: readonly string[],
-  format: (v: number) => string,
-  fixedMax?: number
-): string {
-  const plotW = WIDTH - M.left - M.right
-  const plotH = PANEL - M.top - M.bottom
-  const base = top + M.top + plotH
-  const all = groups.flatMap((g) => policies.map((p) => g.values[p] ?? 0)).filter(Number.isFinite)
-  // 8% headroom keeps the tallest bar's label inside the panel.
-  const step =
-    fixedMax !== undefined ? fixedMax / TICKS : niceStep((Math.max(0, ...all) * 1.08) / TICKS)
-  const max = step * TICKS
-  const out = [
-    `<text x="${M.left}" y="${top + 24}" font-size="15" font-weight="bold">${esc(title)}</text>`,
-  ]
-  for (let i = 0; i <= TICKS; i++) {
-    const y = base - (plotH * i) / TICKS
-    out.push(`<line x1="${M.left}" x2="${WIDTH - M.right}" y1="${y}" y2="${y}" stroke="#ddd"/>`)
-    out.push(
-      `<text x="${M.left - 6}" y="${y + 4}" font-size="11" text-anchor="end">${esc(format(step * i))}</text>`
-    )
-  }
-  const groupW = plotW / Math.max(1, groups.length)
-  const barW = (groupW * 0.8) / Math.max(1, policies.length)
-  groups.forEach((g, gi) => {
-    const x0 = M.left + gi * groupW + groupW * 0.1
-    policies.forEach((p, pi) => {
-      const v = g.values[p]
-      if (v === undefined || !Number.isFinite(v)) return
-      const h = (plotH * v) / max
-      const x = x0 + pi * barW
-      out.push(
-        `<rect x="${x.toFixed(1)}" y="${(base - h).toFixed(1)}" width="${(barW - 2).toFixed(1)}" ` +
-          `height="${h.toFixed(1)}" fill="${COLORS[p] ?? '#333'}">` +
-          `<title>${esc(`${g.label} ${p}: ${format(v)}`)}</title></rect>`
-      )
-      if (barW >= MIN_LABEL_BAR_PX) {
-        out.push(
-          `<text x="${(x + barW / 2 - 1).toFixed(1)}" y="${(base - h - 3).toFixed(1)}" ` +
-            `font-size="9" text-anchor="middle">${esc(format(v))}</text>`
-        )
-      }
-    })
-    out.push(
-      `<text x="${(x0 + groupW * 0.4).toFixed(1)}" y="${base + 18}" font-size="12" ` +
-        `text-anchor="middle">${esc(g.label)}</text>`
-    )
-  })
-  return out.join('\n')
-}
-
-/** percent formats a 0–1 share. */
-export const percent = (v: number): string => `${Math.round(v * 100)}%`
 
 function valuesAt(
   points: readonly PointResult[],
@@ -129,48 +58,26 @@ export function labSvg(workloads: readonly WorkloadResult[], title: string): str
         values: valuesAt(w2.points, (p) => p.load.kind === 'rate' && p.load.rps === rps, 'goodput'),
       }))
     : []
-  const panels = [
-    bars(0, 'Prompt-token cache hit rate (highest load point)', hit, policies, percent, 1),
+  const panels: BarPanel[] = [
+    {
+      title: 'Prompt-token cache hit rate (highest load point)',
+      groups: hit,
+      format: percent,
+      max: 1,
+    },
     ...(sat.length
-      ? [bars(PANEL, 'Output tokens/s at saturation', sat, policies, shortNumber)]
+      ? [{ title: 'Output tokens/s at saturation', groups: sat, format: shortNumber }]
       : []),
     ...(ladder.length
       ? [
-          bars(
-            PANEL * (sat.length ? 2 : 1),
-            'W2 goodput (TTFT ≤ 2 s, ITL ≤ 50 ms) by offered rate',
-            ladder,
-            policies,
-            percent,
-            1
-          ),
+          {
+            title: 'W2 goodput (TTFT ≤ 2 s, ITL ≤ 50 ms) by offered rate',
+            groups: ladder,
+            format: percent,
+            max: 1,
+          },
         ]
       : []),
   ]
-  return svgDocument(panels, policies, title)
-}
-
-/** svgDocument stacks panels and a legend (one entry per policy) into one SVG file. */
-export function svgDocument(
-  panels: readonly string[],
-  policies: readonly string[],
-  title: string
-): string {
-  const height = PANEL * panels.length + 40
-  const legend = policies
-    .map(
-      (p, i) =>
-        `<rect x="${M.left + i * 145}" y="${height - 28}" width="12" height="12" ` +
-        `fill="${COLORS[p] ?? '#333'}"/><text x="${M.left + i * 145 + 16}" y="${height - 18}" ` +
-        `font-size="12">${esc(p)}</text>`
-    )
-    .join('\n')
-  const size = `width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}"`
-  return `<svg xmlns="http://www.w3.org/2000/svg" ${size} font-family="sans-serif">
-<title>${esc(title)}</title>
-<rect width="100%" height="100%" fill="white"/>
-${panels.join('\n')}
-${legend}
-</svg>
-`
+  return barChart(panels, policies, COLORS, title)
 }

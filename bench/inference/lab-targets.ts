@@ -1,14 +1,6 @@
 import { capacity, GOODPUT_FOR_CAPACITY, type Metric, type PointResult } from './lab-aggregate.ts'
+import { ratio, type TargetCheck, times } from './target-checks.ts'
 import type { WorkloadResult } from './tier-a.ts'
-
-/** TargetCheck is one numeric target of the design note §6 as the lab measured it. */
-export interface TargetCheck {
-  readonly workload: string
-  readonly target: string
-  readonly value: string
-  /** null: the lab cannot show it (a workload or policy was not run). */
-  readonly met: boolean | null
-}
 
 const PREFIX = 'prefix-cache'
 
@@ -27,10 +19,6 @@ function mean(values: readonly number[]): number {
   return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length
 }
 
-function ratio(a: number, b: number): number {
-  return b > 0 ? a / b : a > 0 ? Infinity : Number.NaN
-}
-
 function check(
   workload: string,
   target: string,
@@ -40,8 +28,6 @@ function check(
 ): TargetCheck {
   return { workload, target, value: format(value), met: Number.isNaN(value) ? null : goal(value) }
 }
-
-const times = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)}×` : String(v))
 
 function sharedPrefix(w: WorkloadResult): TargetCheck[] {
   const hit = (p: string) => mean(medianOf(w.points, p, 'hitRate'))

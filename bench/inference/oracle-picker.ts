@@ -5,7 +5,7 @@ import {
   cachedPromptTokens,
   plannedPromptTokens,
   queuedPrefillTokens,
-} from '../../src/inference/simulator/engine-views.ts'
+} from '../../sim/engine-views.ts'
 import type { LabCluster } from './lab-cluster.ts'
 
 /** TokenInfo is a request's exact server-side view: token count and block hashes for its model. */

@@ -12,7 +12,7 @@ import type { Attempt } from '../../src/balancer/attempt.ts'
 import { NO_REQUEST, type PickRequest } from '../../src/balancer/picker.ts'
 import { createPicker } from '../../src/balancer/registry.ts'
 import type { ServerState, ServerStateSource } from '../../src/balancer/server-state.ts'
-import { seededRandom } from '../../src/inference/seeded-random.ts'
+import { seededRandom } from '../../src/testing/seeded-random.ts'
 import { percentile } from './lab-stats.ts'
 import { promptText } from './prompt-text.ts'
 

@@ -4,14 +4,14 @@
  * nginx with real sockets and processes.
  */
 import { join } from 'node:path'
-import { signalAllChildrenSync, stopAllChildren } from '../child-processes.ts'
+import { signalAllChildrenSync, stopAllChildren } from '../lib/child-processes.ts'
 import {
   type InferenceBenchOptions,
   INFERENCE_USAGE,
   parseInferenceArgs,
   type Tier,
 } from './lab-args.ts'
-import type { TargetCheck } from './lab-targets.ts'
+import type { TargetCheck } from './target-checks.ts'
 import { runTierAReport } from './tier-a-report.ts'
 import { runTierBReport } from './tier-b-report.ts'
 

@@ -1,7 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { DEFAULT_PREFIX_OPTIONS } from '../../src/balancer/prefix-cache/options.ts'
-import { localDate } from '../results-files.ts'
+import { localDate, writeResultSet } from '../lib/result-files.ts'
 import type { InferenceBenchOptions } from './lab-args.ts'
 import { labMachine } from './lab-machine.ts'
 import { type LabReport, labMarkdown } from './lab-markdown.ts'
@@ -44,13 +42,10 @@ export function runTierAReport(
     workloads,
     targets: evaluateTargets(workloads),
   }
-  mkdirSync(o.outDir, { recursive: true })
-  const base = join(o.outDir, report.name)
-  const files: [string, string][] = [
-    [`${base}.json`, `${JSON.stringify(report, null, 2)}\n`],
-    [`${base}.md`, labMarkdown(report)],
-    [`${base}.svg`, labSvg(workloads, report.name)],
-  ]
-  for (const [path, text] of files) writeFileSync(path, text)
-  return { report, files: files.map(([path]) => path) }
+  const files = writeResultSet(o.outDir, report.name, {
+    record: report,
+    markdown: labMarkdown(report),
+    svg: labSvg(workloads, report.name),
+  })
+  return { report, files }
 }

@@ -1,5 +1,7 @@
+import { formatFixed } from '../lib/format.ts'
+import { type Column, markdownTable, numberColumn, textColumn } from '../lib/markdown-table.ts'
 import { loadLabel } from './lab-aggregate.ts'
-import type { TargetCheck } from './lab-targets.ts'
+import { type TargetCheck, targetsTable } from './target-checks.ts'
 import type { TierBResult } from './tier-b.ts'
 import type { TierBMachine } from './tier-b-machine.ts'
 import { TIER_B_SLO, type TierBCell } from './tier-b-summary.ts'
@@ -37,52 +39,36 @@ export interface TierBReport {
   readonly wallS: number
 }
 
-function fmt(v: number, digits = 0): string {
-  return Number.isFinite(v) ? v.toFixed(digits) : '–'
-}
-
-const COLUMNS = [
-  'load',
-  'target',
-  'hit %',
-  'server hit %',
-  'Weir predicted %',
-  'TTFT p50 ms',
-  'TTFT p99 ms',
-  'E2E p99 ms',
-  'ITL ms',
-  'output tok/s',
-  'req/s',
-  'goodput %',
-  'max/mean req',
-  'requests per server',
-  'preempt',
-  'errors',
-  'CPU % sims/proxy/client/other',
+const COLUMNS: readonly Column[] = [
+  textColumn('load'),
+  textColumn('target'),
+  ...['hit %', 'server hit %', 'Weir predicted %', 'TTFT p50 ms', 'TTFT p99 ms'].map(numberColumn),
+  ...['E2E p99 ms', 'ITL ms', 'output tok/s', 'req/s', 'goodput %'].map(numberColumn),
+  ...['max/mean req', 'requests per server', 'preempt', 'errors'].map(numberColumn),
+  numberColumn('CPU % sims/proxy/client/other'),
 ]
 
-function row(c: TierBCell): string {
+function row(c: TierBCell): string[] {
   const r = c.median
-  const cells = [
+  return [
     loadLabel(c.load),
     c.target,
-    fmt(r.hitRate * 100, 1),
-    fmt(r.serverHitRate * 100, 1),
-    fmt(r.predictedHitRate * 100, 1),
-    fmt(r.ttftP50),
-    fmt(r.ttftP99),
-    fmt(r.e2eP99),
-    fmt(r.itlMean, 1),
-    fmt(r.outputTokPerS),
-    fmt(r.reqPerS, 1),
-    fmt(r.goodput * 100, 1),
-    fmt(r.maxMeanRequests, 2),
+    formatFixed(r.hitRate * 100, 1),
+    formatFixed(r.serverHitRate * 100, 1),
+    formatFixed(r.predictedHitRate * 100, 1),
+    formatFixed(r.ttftP50),
+    formatFixed(r.ttftP99),
+    formatFixed(r.e2eP99),
+    formatFixed(r.itlMean, 1),
+    formatFixed(r.outputTokPerS),
+    formatFixed(r.reqPerS, 1),
+    formatFixed(r.goodput * 100, 1),
+    formatFixed(r.maxMeanRequests, 2),
     r.serverRequests.join(' '),
-    fmt(r.preemptions),
+    formatFixed(r.preemptions),
     r.errors === 0 ? '0' : `**${r.errors}**`,
-    [r.cpu.sims, r.cpu.proxy, r.cpu.client, r.cpu.other].map((v) => fmt(v)).join('/'),
+    [r.cpu.sims, r.cpu.proxy, r.cpu.client, r.cpu.other].map((v) => formatFixed(v)).join('/'),
   ]
-  return `| ${cells.join(' | ')} |`
 }
 
 function section(w: WorkloadInfo, cells: readonly TierBCell[]): string[] {
@@ -91,12 +77,10 @@ function section(w: WorkloadInfo, cells: readonly TierBCell[]): string[] {
     `### ${w.title}`,
     '',
     `${w.requests} requests per run, ${w.servers} servers (${w.profile}, ${w.numGpuBlocks} KV ` +
-      `blocks each); ideal hit rate ${fmt(w.idealHitRate * 100, 1)}%; load points ` +
+      `blocks each); ideal hit rate ${formatFixed(w.idealHitRate * 100, 1)}%; load points ` +
       `${w.loads.join(', ')}.`,
     '',
-    `| ${COLUMNS.join(' | ')} |`,
-    `| --- | --- |${' ---: |'.repeat(COLUMNS.length - 2)}`,
-    ...mine.map(row),
+    ...markdownTable(COLUMNS, mine.map(row), 'spaced'),
     '',
   ]
 }
@@ -109,8 +93,8 @@ function noise(cells: readonly TierBCell[]): string {
     .flatMap((c) => c.runs)
     .reduce((a, b) => (b.cpu.other > a.cpu.other ? b : a))
   return (
-    `CPU used by other processes during the runs: median ${fmt(mid)}% of one core, max ` +
-    `${fmt(other.at(-1) as number)}% (${busiest.workload} ${loadLabel(busiest.load)} ` +
+    `CPU used by other processes during the runs: median ${formatFixed(mid)}% of one core, max ` +
+    `${formatFixed(other.at(-1) as number)}% (${busiest.workload} ${loadLabel(busiest.load)} ` +
     `${busiest.target}).`
   )
 }
@@ -118,10 +102,6 @@ function noise(cells: readonly TierBCell[]): string {
 /** tierBMarkdown renders the report: setup, targets, one table per workload, failures. */
 export function tierBMarkdown(r: TierBReport): string {
   const m = r.machine
-  const met = (t: TargetCheck) => (t.met === null ? 'info' : t.met ? 'yes' : '**no**')
-  const targetRows = r.targets.map(
-    (t) => `| ${t.workload} | ${t.target} | ${t.value} | ${met(t)} |`
-  )
   const failures = r.failures.length
     ? [
         '## Runs that failed to start or finish',
@@ -136,8 +116,8 @@ export function tierBMarkdown(r: TierBReport): string {
     `# Inference routing end to end (Tier B, wall clock) — ${r.date}`,
     '',
     `\`${r.command}\` — ${r.seeds} seed(s) per point${r.seeds > 1 ? ', medians' : ''}` +
-      `${r.quick ? ', QUICK smoke sizes' : ''}; ${fmt(r.wallS / 60, 1)} min ` +
-      `(estimated ${fmt(r.estimateS / 60, 1)}).`,
+      `${r.quick ? ', QUICK smoke sizes' : ''}; ${formatFixed(r.wallS / 60, 1)} min ` +
+      `(estimated ${formatFixed(r.estimateS / 60, 1)}).`,
     '',
     `Machine: ${m.cpuModel}, ${m.nproc} CPUs, Linux ${m.kernel}, Bun ${m.bun}, ` +
       `nginx ${m.nginx ?? 'not installed'}, git ${m.gitCommit.slice(0, 12)}` +
@@ -162,9 +142,7 @@ export function tierBMarkdown(r: TierBReport): string {
     '',
     '## Targets',
     '',
-    '| workload | target | measured | met |',
-    '| --- | --- | ---: | --- |',
-    ...targetRows,
+    ...targetsTable(r.targets, 'info'),
     '',
     '## Results',
     '',

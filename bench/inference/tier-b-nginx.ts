@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type Child, hasExited, logTail, spawnChild, stopChild } from '../child-processes.ts'
-import { freePort } from '../free-port.ts'
-import { findNginx, nginxCommand, nginxPrologue, prepareNginxDir } from '../nginx-run-dir.ts'
+import { type Child, hasExited, logTail, spawnChild, stopChild } from '../lib/child-processes.ts'
+import { freePort } from '../lib/ports.ts'
+import { pinned } from '../lib/taskset.ts'
+import { findNginx, nginxCommand, nginxPrologue, prepareNginxDir } from '../lib/nginx-run-dir.ts'
 
 /** NGINX_BALANCERS: the upstream methods compared (nginx has no cache-aware one). */
 export const NGINX_BALANCERS = ['round-robin', 'least-conn'] as const
@@ -72,7 +73,7 @@ export async function startNginx(o: {
   const conf = join(o.dir, 'nginx.conf')
   writeFileSync(conf, nginxInferenceConfig(o.dir, listenPort, o.ports, o.balancer))
   const command = nginxCommand(conf, o.dir)
-  const cmd = o.cpus === null ? command : ['taskset', '-c', o.cpus, ...command]
+  const cmd = pinned(o.cpus, command)
   const child = spawnChild('nginx', cmd, join(o.dir, 'nginx.log'))
   const url = `http://127.0.0.1:${listenPort}`
   const deadline = Date.now() + 10_000

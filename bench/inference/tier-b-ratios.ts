@@ -1,4 +1,4 @@
-import type { TargetCheck } from './lab-targets.ts'
+import { ratio, type TargetCheck, times } from './target-checks.ts'
 import type { TierBCell, TierBRun } from './tier-b-summary.ts'
 import type { TierBTarget } from './tier-b-targets.ts'
 
@@ -6,12 +6,6 @@ type Metric = 'hitRate' | 'outputTokPerS' | 'ttftP99' | 'ttftP90' | 'ttftP50'
 
 const PC: TierBTarget = 'weir-prefix-cache'
 const NGINX_RR: TierBTarget = 'nginx-round-robin'
-
-function ratio(a: number, b: number): number {
-  return b > 0 ? a / b : a > 0 ? Infinity : NaN
-}
-
-const times = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)}×` : String(v))
 
 function check(
   workload: string,

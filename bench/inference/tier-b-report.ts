@@ -1,11 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { localDate } from '../results-files.ts'
+import { loadAvg } from '../lib/machine.ts'
+import { localDate, writeResultSet } from '../lib/result-files.ts'
 import type { InferenceBenchOptions } from './lab-args.ts'
 import { loadLabel } from './lab-aggregate.ts'
 import { loadPoints } from './tier-a.ts'
 import { estimateSeconds, planTierB, runTierB, type TierBOptions, tierBWorkload } from './tier-b.ts'
-import { loadAvg, tierBMachine } from './tier-b-machine.ts'
+import { tierBMachine } from './tier-b-machine.ts'
 import { type TierBReport, tierBMarkdown } from './tier-b-markdown.ts'
 import { tierBTargets } from './tier-b-ratios.ts'
 import { STREAM_INTERVAL } from './tier-b-run.ts'
@@ -92,7 +91,7 @@ export async function runTierBReport(
     command: commandLine(o),
     processes: {
       simulator:
-        'bun src/inference/simulator/main.ts --port P --count N --profile small-fast ' +
+        'bun sim/main.ts --port P --count N --profile small-fast ' +
         `--blocks B --model qwen-32b --stream-interval ${STREAM_INTERVAL}`,
       weir: 'bun src/main.ts --config DIR --admin 127.0.0.1:PORT --access-log off --log-level warn',
       nginx: 'nginx -c DIR/nginx.conf -p DIR -e DIR/error.log (worker_processes 1)',
@@ -113,13 +112,10 @@ export async function runTierBReport(
     failures: result.failures,
     wallS: result.wallS,
   }
-  mkdirSync(o.outDir, { recursive: true })
-  const base = join(o.outDir, report.name)
-  const files: [string, string][] = [
-    [`${base}.json`, `${JSON.stringify(report, null, 2)}\n`],
-    [`${base}.md`, tierBMarkdown(report)],
-    [`${base}.svg`, tierBSvg(report.cells, report.name)],
-  ]
-  for (const [path, text] of files) writeFileSync(path, text)
-  return { report, files: files.map(([path]) => path) }
+  const files = writeResultSet(o.outDir, report.name, {
+    record: report,
+    markdown: tierBMarkdown(report),
+    svg: tierBSvg(report.cells, report.name),
+  })
+  return { report, files }
 }

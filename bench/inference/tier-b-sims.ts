@@ -1,9 +1,9 @@
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { parsePrometheusText } from '../../src/inference/prometheus-text.ts'
-import { type Child, hasExited, logTail, spawnChild, stopChild } from '../child-processes.ts'
-import { freePort } from '../free-port.ts'
-import { processTreeCpuSeconds } from '../process-cpu.ts'
+import { type Child, hasExited, logTail, spawnChild, stopChild } from '../lib/child-processes.ts'
+import { consecutivePorts } from '../lib/ports.ts'
+import { processTreeCpuSeconds } from '../lib/process-cpu.ts'
+import { pinned } from '../lib/taskset.ts'
 
 /** SimFleetOptions describe the simulated model servers of one Tier B run. */
 export interface SimFleetOptions {
@@ -36,25 +36,6 @@ export interface SimFleet {
   cpuSeconds(): number
   scrape(): Promise<SimCounters[]>
   stop(): Promise<void>
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer()
-    server.once('error', () => resolve(false))
-    server.listen({ host: '127.0.0.1', port }, () => server.close(() => resolve(true)))
-  })
-}
-
-/** consecutivePorts finds `n` free consecutive ports (the simulator CLI takes a first port). */
-export async function consecutivePorts(n: number): Promise<number[]> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = await freePort()
-    if (base + n > 65_535) continue
-    const ports = Array.from({ length: n }, (_, i) => base + i)
-    if ((await Promise.all(ports.slice(1).map(portFree))).every(Boolean)) return ports
-  }
-  throw new Error(`no ${n} consecutive free ports on 127.0.0.1`)
 }
 
 const COUNTERS = {
@@ -102,12 +83,12 @@ export async function startSimFleet(o: SimFleetOptions): Promise<SimFleet> {
   const ports = await consecutivePorts(o.count)
   const command = [
     process.execPath,
-    join(o.repoRoot, 'src', 'inference', 'simulator', 'main.ts'),
+    join(o.repoRoot, 'sim', 'main.ts'),
     ...['--port', String(ports[0]), '--count', String(o.count), '--profile', o.profile],
     ...['--blocks', String(o.blocks), '--model', o.model],
     ...['--stream-interval', String(o.streamInterval)],
   ]
-  const cmd = o.cpus === null ? command : ['taskset', '-c', o.cpus, ...command]
+  const cmd = pinned(o.cpus, command)
   const child = spawnChild('simulator', cmd, join(o.logDir, 'simulator.log'), o.repoRoot)
   try {
     await waitHealthy(child, ports, 15_000)

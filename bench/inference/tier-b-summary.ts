@@ -1,5 +1,5 @@
 import type { LoadPoint } from './lab-run.ts'
-import { maxOverMean, percentile } from './lab-stats.ts'
+import { maxOverMean, median, percentile } from './lab-stats.ts'
 import type { SimCounters } from './tier-b-sims.ts'
 import type { ClientRecord } from './tier-b-load.ts'
 import type { TierBTarget } from './tier-b-targets.ts'
@@ -153,24 +153,17 @@ export interface TierBCell {
   readonly runs: readonly TierBRun[]
 }
 
-function med(values: readonly number[]): number {
-  const v = values.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b)
-  if (v.length === 0) return NaN
-  const m = v.length >> 1
-  return v.length % 2 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2
-}
-
 /** medianRun folds the seeds' runs of one cell: every number is the median over seeds. */
 export function medianRun(runs: readonly TierBRun[]): TierBRun {
   const first = runs[0]
   if (!first) throw new Error('medianRun needs at least one run')
   const out: Record<string, unknown> = { ...first }
   for (const [k, v] of Object.entries(first)) {
-    if (typeof v === 'number') out[k] = med(runs.map((r) => r[k as keyof TierBRun] as number))
+    if (typeof v === 'number') out[k] = median(runs.map((r) => r[k as keyof TierBRun] as number))
   }
   const cpu = {} as Record<keyof CpuShare, number>
   for (const k of Object.keys(first.cpu) as (keyof CpuShare)[]) {
-    cpu[k] = med(runs.map((r) => r.cpu[k]))
+    cpu[k] = median(runs.map((r) => r.cpu[k]))
   }
   out.cpu = cpu
   out.errors = runs.reduce((a, r) => a + r.errors, 0)

@@ -1,16 +1,15 @@
-import { shortNumber } from '../svg-chart.ts'
+import { type BarGroup, type BarPanel, barChart } from '../lib/bar-chart.ts'
+import { percent, shortNumber } from '../lib/chart-scale.ts'
 import { loadLabel } from './lab-aggregate.ts'
-import { bars, PANEL, percent, svgDocument } from './lab-svg.ts'
+import { COLORS } from './lab-svg.ts'
 import type { TierBCell, TierBRun } from './tier-b-summary.ts'
-
-type Group = { label: string; values: Record<string, number> }
 
 function groups(
   cells: readonly TierBCell[],
   pick: (c: TierBCell) => boolean,
   label: (c: TierBCell) => string,
   metric: (r: TierBRun) => number
-): Group[] {
+): BarGroup[] {
   const out = new Map<string, Record<string, number>>()
   for (const c of cells.filter(pick)) {
     const values = out.get(label(c)) ?? {}
@@ -51,12 +50,19 @@ export function tierBSvg(cells: readonly TierBCell[], title: string): string {
     (c) => `${upper(c)} ${loadLabel(c.load)}`,
     (r) => r.ttftP99
   )
-  const panels: string[] = []
-  const add = (title: string, g: Group[], format: (v: number) => string, max?: number) => {
-    if (g.length) panels.push(bars(PANEL * panels.length, title, g, targets, format, max))
-  }
-  add('Prompt-token cache hit rate (highest open-loop rate)', hit, percent, 1)
-  add('Output tokens/s at saturation (closed loop, cN = N in flight)', sat, shortNumber)
-  add('TTFT p99, ms (lower is better)', ttft, shortNumber)
-  return svgDocument(panels, targets, title)
+  const panels: BarPanel[] = [
+    {
+      title: 'Prompt-token cache hit rate (highest open-loop rate)',
+      groups: hit,
+      format: percent,
+      max: 1,
+    },
+    {
+      title: 'Output tokens/s at saturation (closed loop, cN = N in flight)',
+      groups: sat,
+      format: shortNumber,
+    },
+    { title: 'TTFT p99, ms (lower is better)', groups: ttft, format: shortNumber },
+  ]
+  return barChart(panels.filter((p) => p.groups.length > 0), targets, COLORS, title)
 }

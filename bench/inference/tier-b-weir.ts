@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parsePrometheusText } from '../../src/inference/prometheus-text.ts'
-import { type Child, hasExited, logTail, spawnChild, stopChild } from '../child-processes.ts'
-import { freePort } from '../free-port.ts'
+import { type Child, hasExited, logTail, spawnChild, stopChild } from '../lib/child-processes.ts'
+import { freePort } from '../lib/ports.ts'
+import { pinned } from '../lib/taskset.ts'
 
 /** WEIR_PICKERS are the loadBalancer types a BackendLoadBalancingPolicy may set on a pool. */
 export const WEIR_PICKERS = ['PrefixCache', 'LeastRequest', 'RoundRobin', 'Random'] as const
@@ -146,7 +147,7 @@ export async function startWeir(o: {
     ...['--config', o.dir, '--admin', `127.0.0.1:${adminPort}`],
     ...['--access-log', 'off', '--log-level', 'warn'],
   ]
-  const cmd = o.cpus === null ? command : ['taskset', '-c', o.cpus, ...command]
+  const cmd = pinned(o.cpus, command)
   const child = spawnChild('weir', cmd, join(o.dir, 'weir.log'), o.repoRoot)
   const adminUrl = `http://127.0.0.1:${adminPort}`
   try {

@@ -2,7 +2,7 @@ import { expect, test } from 'bun:test'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { findNginx } from '../nginx-run-dir.ts'
+import { findNginx } from '../lib/nginx-run-dir.ts'
 import { parseInferenceArgs } from './lab-args.ts'
 import { runTierBReport } from './tier-b-report.ts'
 

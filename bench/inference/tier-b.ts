@@ -1,4 +1,4 @@
-import { loadAvg } from './tier-b-machine.ts'
+import { loadAvg } from '../lib/machine.ts'
 import { loadLabel } from './lab-aggregate.ts'
 import { pickerFactory } from './lab-policies.ts'
 import { type LoadPoint, runLab } from './lab-run.ts'

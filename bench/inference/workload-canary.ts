@@ -1,6 +1,6 @@
 import { chooseWeighted } from '../../src/inference/choose-weighted.ts'
-import { exponentialSample, seededRandom } from '../../src/inference/seeded-random.ts'
-import { profileByName } from '../../src/inference/simulator/profiles.ts'
+import { exponentialSample, seededRandom } from '../../src/testing/seeded-random.ts'
+import { profileByName } from '../../sim/profiles.ts'
 import { promptText } from './prompt-text.ts'
 import type { LabRequest, LabWorkload, WorkloadParams } from './workload-types.ts'
 

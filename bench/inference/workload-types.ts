@@ -1,4 +1,4 @@
-import type { EngineProfile } from '../../src/inference/simulator/profiles.ts'
+import type { EngineProfile } from '../../sim/profiles.ts'
 
 /** LabRequest is one request of a workload, identical for every policy it is fed to. */
 export interface LabRequest {

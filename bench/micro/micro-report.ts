@@ -1,3 +1,5 @@
+import { formatCount } from '../lib/format.ts'
+import { markdownTable, numberColumn, textColumn } from '../lib/markdown-table.ts'
 import type { MachineInfo } from '../machine-info.ts'
 
 /** One micro-benchmark result line. */
@@ -13,8 +15,20 @@ export interface MicroRow {
   readonly setupMs: number | null
 }
 
+const COLUMNS = [
+  textColumn('benchmark'),
+  textColumn('size'),
+  ...['ns/op (median)', 'min', 'max', 'rounds', 'setup'].map(numberColumn),
+]
+
 function ns(value: number): string {
   return value >= 100 ? value.toFixed(0) : value.toFixed(1)
+}
+
+function cells(row: MicroRow): string[] {
+  const setup = row.setupMs === null ? '–' : `${formatCount(row.setupMs)} ms`
+  const times = [row.medianNs, row.minNs, row.maxNs].map(ns)
+  return [row.benchmark, row.size, ...times, String(row.rounds), setup]
 }
 
 /** The Markdown written to stdout and bench/results/<date>-micro.md. */
@@ -32,15 +46,8 @@ export function microMarkdown(
       `${machine.gitDirty ? ' (dirty)' : ''}; \`${command}\`. Median over rounds after warm-up; ` +
       'min/max show the spread between rounds.',
     '',
-    '| benchmark | size | ns/op (median) | min | max | rounds | setup |',
-    '|---|---|--:|--:|--:|--:|--:|',
+    ...markdownTable(COLUMNS, rows.map(cells), 'tight'),
   ]
-  for (const row of rows) {
-    lines.push(
-      `| ${row.benchmark} | ${row.size} | ${ns(row.medianNs)} | ${ns(row.minNs)} | ${ns(row.maxNs)} | ` +
-        `${row.rounds} | ${row.setupMs === null ? '–' : `${Math.round(row.setupMs).toLocaleString('en-US')} ms`} |`,
-    )
-  }
   if (notes.length > 0) lines.push('', ...notes.map((note) => `- ${note}`))
   return `${lines.join('\n')}\n`
 }

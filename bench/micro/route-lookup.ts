@@ -12,7 +12,7 @@ import { mixPath, mixRoute, TENANT_HEADER } from '../route-mix.ts'
 import { routeMixScenario } from '../scenarios.ts'
 import { writeWeirConfig } from '../weir-config.ts'
 import { type RoundPlan, type Timing, timeRounds } from './measure.ts'
-import { seededRandom } from '../../src/inference/seeded-random.ts'
+import { seededRandom } from '../../src/testing/seeded-random.ts'
 
 /**
  * Route lookup as the server does it: the bench's route-mix YAML (host + path prefix + header

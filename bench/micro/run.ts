@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { machineInfo } from '../machine-info.ts'
-import { localDate } from '../results-files.ts'
+import { localDate } from '../lib/result-files.ts'
 import { inferencePickerRows } from './inference-picker.ts'
 import { type MicroRow, microMarkdown } from './micro-report.ts'
 import { buildRouteTable, timeLookups } from './route-lookup.ts'

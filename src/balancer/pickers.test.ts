@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { seededRandom } from '../inference/seeded-random.ts'
+import { seededRandom } from '../testing/seeded-random.ts'
 import type { Attempt } from './attempt.ts'
 import { Endpoint } from './endpoint.ts'
 import { EndpointSet } from './endpoint-set.ts'

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Gateway } from '../gateway.ts'
-import { startSimulatedServers, type RunningServers } from '../inference/simulator/start-servers.ts'
+import { startSimulatedServers, type RunningServers } from '../../sim/start-servers.ts'
 import { freePort, gatewayYaml, startTestGateway, tempConfig, waitFor, type ConfigDir } from '../testing/harness.ts'
 
 // OpenAI requests through an InferencePool of simulated vLLM servers: prefix affinity, canary

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { chooseWeighted } from './choose-weighted.ts'
-import { seededRandom } from './seeded-random.ts'
+import { seededRandom } from '../testing/seeded-random.ts'
 
 describe('chooseWeighted', () => {
   test('a 90/10 split over 10 000 draws lands within ±1.5 percentage points', () => {

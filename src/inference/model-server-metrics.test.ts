@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { Endpoint } from '../balancer/endpoint.ts'
 import { type FetchLike, ModelServerMetrics } from './model-server-metrics.ts'
-import { startSimulatedServers } from './simulator/start-servers.ts'
+import { startSimulatedServers } from '../../sim/start-servers.ts'
 
 const TEXT = [
   'vllm:num_requests_running{model_name="m"} 2',

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse, stringify } from 'yaml'
-import { goldenOutput } from './golden.ts'
+import { goldenOutput } from '../testing/golden.ts'
 
 // Golden translator tests: testdata/NAME.in.yaml (a user-style config) → testdata/NAME.out.yaml
 // (config errors, or status of every resource plus the model). `UPDATE_GOLDEN=1 bun test

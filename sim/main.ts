@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { profileByName } from './profiles.ts'
 import { DEFAULT_MODEL, startSimulatedServers } from './start-servers.ts'
 
-const USAGE = `usage: bun src/inference/simulator/main.ts --port 8000 [options]
+const USAGE = `usage: bun sim/main.ts --port 8000 [options]
   --port N               first port (default 8000)
   --count N              servers on consecutive ports (default 1)
   --profile NAME         small-fast | qwen32b-h100-tp2 | h100-measured (default small-fast)

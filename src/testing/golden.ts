@@ -4,7 +4,7 @@ import { basename, join } from 'node:path'
 import { formatConfigError } from '../resources/config-error.ts'
 import { loadResources } from '../resources/load.ts'
 import type { BackendModel, InferencePoolModel, Model, RouteModel } from '../model.ts'
-import { translate } from './translate.ts'
+import { translate } from '../translate/translate.ts'
 
 /** FIXED_NOW makes first-seen times equal for every object, so precedence ties break by name. */
 const FIXED_NOW = Date.parse('2026-01-01T00:00:00Z')

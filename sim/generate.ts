@@ -1,4 +1,4 @@
-import type { PromptInfo } from '../openai-request.ts'
+import type { PromptInfo } from '../src/inference/openai-request.ts'
 import type { SimEngine } from './engine.ts'
 import {
   chunk,

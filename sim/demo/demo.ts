@@ -1,6 +1,6 @@
 import { join } from 'node:path'
-import { startSimulatedServers } from '../inference/simulator/start-servers.ts'
-import { startUpstream } from '../testing/upstream.ts'
+import { startSimulatedServers } from '../start-servers.ts'
+import { startUpstream } from '../../src/testing/upstream.ts'
 
 // `bun run demo`: start the demo's upstream servers (two echo servers and three simulated vLLM
 // model servers), then Weir on config/demo, and print a few requests to try. Ctrl-C stops

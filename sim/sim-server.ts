@@ -1,4 +1,4 @@
-import { readPromptInfo } from '../openai-request.ts'
+import { readPromptInfo } from '../src/inference/openai-request.ts'
 import { SimEngine } from './engine.ts'
 import { cachedPromptTokens, queuedPrefillTokens } from './engine-views.ts'
 import { generate } from './generate.ts'

@@ -1,10 +1,10 @@
-// Micro-benchmark for the HTTP/1 parsers, run by hand: `bun src/http1/bench-parse.ts`. It prints
+// Micro-benchmark for the HTTP/1 parsers, run by hand: `bun bench/micro/http1-parse.ts`. It prints
 // ns/op for a typical browser GET (6 fields), a minimal GET, a response head and a chunked body.
 // Inputs rotate through 64 distinct buffers so the engine cannot cache one parse result, and each
 // figure is the best of 10 rounds because the minimum is the one least disturbed by other load.
-import { ChunkedDecoder } from './chunked.ts'
-import { parseRequestHead } from './request-head.ts'
-import { parseResponseHead } from './response-head.ts'
+import { ChunkedDecoder } from '../../src/http1/chunked.ts'
+import { parseRequestHead } from '../../src/http1/request-head.ts'
+import { parseResponseHead } from '../../src/http1/response-head.ts'
 
 const typicalGet =
   'GET /assets/app.js?v=__N__ HTTP/1.1\r\n' +
