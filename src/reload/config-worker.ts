@@ -57,7 +57,7 @@ async function load(message: Extract<ToConfigWorker, { type: 'load' }>): Promise
     id: message.id,
     warnings: loaded.warnings,
     firstSeen: changes,
-    resourceCount: loaded.resources.all().length,
+    resourceCount: loaded.resources.size,
     outline,
     parts: parts.length,
   })
