@@ -20,7 +20,7 @@ export async function runCheck(dir: string, options: { bindAddress: string; cont
   const loaded = await loadResources(dir)
   const errors = loaded.errors.map(formatConfigError)
   const warnings = loaded.warnings.map((w) => `${w.file}:${w.line}: ${w.message}`)
-  if (errors.length > 0) return { errors, problems: [], warnings, resources: loaded.resources.all().length }
+  if (errors.length > 0) return { errors, problems: [], warnings, resources: loaded.resources.size }
   const { status } = translate(loaded.resources, options)
   const problems: string[] = []
   for (const entry of status.values()) {
@@ -33,7 +33,7 @@ export async function runCheck(dir: string, options: { bindAddress: string; cont
       }
     }
   }
-  return { errors, problems, warnings, resources: loaded.resources.all().length }
+  return { errors, problems, warnings, resources: loaded.resources.size }
 }
 
 /** formatCheckReport renders a report for a terminal; the last line is the verdict. */

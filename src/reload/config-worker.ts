@@ -19,7 +19,8 @@ class RecordingMap extends Map<string, number> {
 }
 
 const firstSeen = new RecordingMap()
-let pending: { id: number; parts: ModelPart[]; next: number } | undefined
+/** The parts of the last load not yet sent; a sent part's slot is emptied so it can be freed. */
+let pending: { id: number; parts: (ModelPart | undefined)[]; next: number } | undefined
 
 const post = (message: FromConfigWorker) => self.postMessage(message)
 
@@ -27,7 +28,8 @@ self.onmessage = (event: MessageEvent<ToConfigWorker>) => {
   const message = event.data
   if (message.type === 'next') {
     if (pending?.id !== message.id) return
-    const part = pending.parts[pending.next++] as ModelPart
+    const part = pending.parts[pending.next] as ModelPart
+    pending.parts[pending.next++] = undefined
     if (pending.next >= pending.parts.length) pending = undefined
     post({ type: 'part', id: message.id, part })
     if (!pending) collect()
@@ -55,7 +57,7 @@ async function load(message: Extract<ToConfigWorker, { type: 'load' }>): Promise
     id: message.id,
     warnings: loaded.warnings,
     firstSeen: changes,
-    resourceCount: loaded.resources.all().length,
+    resourceCount: loaded.resources.size,
     outline,
     parts: parts.length,
   })

@@ -1,7 +1,7 @@
 import { constants, type Dirent, type Stats } from 'node:fs'
 import { open, readdir, realpath, stat } from 'node:fs/promises'
 import { join, relative } from 'node:path'
-import { LineCounter, isMap, isScalar, parseAllDocuments, type Document } from 'yaml'
+import { LineCounter, isMap, isScalar, type Document } from 'yaml'
 import type { ConfigError, ConfigWarning } from './config-error.ts'
 import { FOREIGN_KINDS, lookupKind } from './kinds.ts'
 import { Resources, objectKey, type ObjectMeta, type Resource } from './resources.ts'
@@ -11,6 +11,7 @@ import { EXTRA_FIELDS } from './extra-fields.ts'
 import { findUnknownFields, type UnknownField } from './known-fields.ts'
 import { formatFieldPath, validateAgainstSchema } from './schema.ts'
 import { checkSlicePortNames } from './slice-port-names.ts'
+import { yamlDocuments } from './yaml-documents.ts'
 import { MAX_DEPTH, findYamlProblem, isStackOverflow, toPlainValue } from './yaml-guards.ts'
 
 /** LoadResult is what one read of the config directory produced. */
@@ -172,25 +173,27 @@ async function decodeFile(
     const pos = lineCounter.linePos(offset)
     errors.push({ file, line: pos.line, column: pos.col, message })
   }
-  let docs: ReturnType<typeof parseAllDocuments>
+  const out: Resource[] = []
+  const before = { errors: errors.length, warnings: warnings.length }
   try {
-    // logLevel 'error': the library's warnings go to stderr and may quote the file (a Secret).
-    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' })
+    // One document at a time, so a big file never holds the syntax trees of all its documents.
+    for (const doc of yamlDocuments(text, lineCounter)) {
+      // Whatever the yaml library (toJS), the schema validators or the decoding throw becomes an
+      // error at the document, so that `check` reports it and a reload is rejected, not a crash.
+      try {
+        const r = await decodeYamlDocument(file, doc, lineCounter, report, errors, warnings, firstSeen, now)
+        if (r) out.push(r)
+      } catch (err) {
+        report(doc.range[0], `cannot decode this document: ${describeThrown(err)}`)
+      }
+    }
   } catch (err) {
+    // The yaml library itself threw: the file is that one error, as when it was parsed whole
+    // before any document was decoded (what its earlier documents reported is dropped).
+    errors.length = before.errors
+    warnings.length = before.warnings
     report(0, `YAML: ${describeThrown(err)}`)
     return []
-  }
-  const list = (Array.isArray(docs) ? docs : []) as Document.Parsed[] // an EmptyStream means a file of comments only
-  const out: Resource[] = []
-  for (const doc of list) {
-    // Whatever the yaml library, the schema validators or the decoding throw becomes an error at
-    // the document, so that `check` reports it and a reload is rejected instead of crashing.
-    try {
-      const r = await decodeYamlDocument(file, doc, lineCounter, report, errors, warnings, firstSeen, now)
-      if (r) out.push(r)
-    } catch (err) {
-      report(doc.range[0], `cannot decode this document: ${describeThrown(err)}`)
-    }
   }
   return out
 }

@@ -73,6 +73,11 @@ export class Resources {
     return this.#byKey.get(objectKey(kind, namespace, name))
   }
 
+  /** size counts the resources (without the sorted copy `all` makes). */
+  get size(): number {
+    return this.#byKey.size
+  }
+
   /** all returns every resource, ordered by kind then namespace/name. */
   all(): Resource[] {
     return [...this.#byKey.values()].sort(compareResources)
