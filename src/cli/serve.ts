@@ -9,7 +9,7 @@ import { loadResources } from '../resources/load.ts'
 import { watchConfig } from '../resources/watch.ts'
 import { serveSupervisorRequests } from '../workers/worker-process.ts'
 import { WORKER_ENV } from '../workers/worker-protocol.ts'
-import { selfCommand, WorkerPool } from '../workers/worker-pool.ts'
+import { selfCommand, WorkerSupervisor } from '../workers/supervisor.ts'
 import type { CliOptions } from './args.ts'
 
 /**
@@ -39,7 +39,7 @@ export async function serve(options: CliOptions): Promise<number> {
     await watcher.close()
     await control.stop()
     admin?.stop(true)
-  }, () => (control instanceof WorkerPool ? control.kill() : undefined))
+  }, () => (control instanceof WorkerSupervisor ? control.kill() : undefined))
 }
 
 function gatewayFor(options: CliOptions, logger: Logger, reusePort: boolean): Gateway {
@@ -81,7 +81,7 @@ function printBindFailures(failures: readonly BindFailure[]): void {
 }
 
 /** startWorkers starts the worker processes; a worker that cannot start makes the exit code. */
-async function startWorkers(options: CliOptions, logger: Logger): Promise<WorkerPool | number> {
+async function startWorkers(options: CliOptions, logger: Logger): Promise<WorkerSupervisor | number> {
   // Check the files here first, so a config error is printed once and no worker starts.
   const loaded = await loadResources(options.configDir as string)
   if (loaded.errors.length > 0) {
@@ -90,7 +90,7 @@ async function startWorkers(options: CliOptions, logger: Logger): Promise<Worker
     return 1
   }
   try {
-    const pool = await WorkerPool.start({ count: options.workers, command: selfCommand(process.argv.slice(2)), logger })
+    const pool = await WorkerSupervisor.start({ count: options.workers, command: selfCommand(process.argv.slice(2)), logger })
     logger.info({ workers: options.workers, sockets: pool.boundSockets() }, 'workers started')
     return pool
   } catch (code) {

@@ -13,8 +13,8 @@ const MAX_RESTART_DELAY_MS = 30_000
 /** A worker that ran this long before dying is restarted at once again next time. */
 const STABLE_AFTER_MS = 10_000
 
-/** WorkerPoolOptions say how many workers to run and how to start one. */
-export interface WorkerPoolOptions {
+/** WorkerSupervisorOptions say how many workers to run and how to start one. */
+export interface WorkerSupervisorOptions {
   readonly count: number
   /** The command that starts this program with the user's arguments (see selfCommand). */
   readonly command: readonly string[]
@@ -38,21 +38,21 @@ interface Slot {
 }
 
 /**
- * WorkerPool is the supervisor of `--workers N` (nginx's master): it runs N copies of Weir that
+ * WorkerSupervisor is the supervisor of `--workers N` (nginx's master): it runs N copies of Weir that
  * bind the same sockets with SO_REUSEPORT, so the kernel spreads connections over them. It
  * forwards reloads to every worker, restarts a worker that dies, answers /ready only when every
  * worker is ready, takes /status from one worker (they all load the same files) and sums
  * /metrics over all of them.
  */
-export class WorkerPool implements GatewayControl {
-  readonly #options: WorkerPoolOptions
+export class WorkerSupervisor implements GatewayControl {
+  readonly #options: WorkerSupervisorOptions
   readonly #log: Logger
   readonly #slots: Slot[] = []
   readonly #pending = new Map<number, Pending>()
   #nextId = 1
   #stopping = false
 
-  private constructor(options: WorkerPoolOptions) {
+  private constructor(options: WorkerSupervisorOptions) {
     this.#options = options
     this.#log = options.logger
   }
@@ -62,8 +62,8 @@ export class WorkerPool implements GatewayControl {
    * exits first (a config error, a crash), the others are stopped once they have started or
    * exited too, and its exit code is the rejection.
    */
-  static async start(options: WorkerPoolOptions): Promise<WorkerPool> {
-    const pool = new WorkerPool(options)
+  static async start(options: WorkerSupervisorOptions): Promise<WorkerSupervisor> {
+    const pool = new WorkerSupervisor(options)
     const first: Promise<void>[] = []
     for (let index = 0; index < options.count; index++) {
       const slot: Slot = { index, proc: undefined, state: undefined, startedAt: 0, restartDelayMs: FIRST_RESTART_DELAY_MS, firstState: undefined }
