@@ -27,7 +27,8 @@ export class Http1RequestBody implements RequestBody {
   #held: Uint8Array[] = []
   #complete = false
   #discarding = false
-  #failed = false
+  /** Why the body ended before it completed (bad framing, a timeout); its consumer is told. */
+  #failure: Error | undefined
   /** Set once the trailer section began: its bytes wait in the decoder and leave filtered. */
   #inTrailer = false
 
@@ -54,7 +55,7 @@ export class Http1RequestBody implements RequestBody {
    * A framing error ends the body with an error (the connection must then close).
    */
   push(chunk: Uint8Array): Uint8Array | undefined {
-    if (this.#complete || this.#failed) return chunk
+    if (this.#complete || this.#failure) return chunk
     let piece: Uint8Array
     let rest: Uint8Array | undefined
     if (this.#decoder) {
@@ -90,6 +91,8 @@ export class Http1RequestBody implements RequestBody {
 
   start(sink: BodySink, decoded = false): void {
     if (this.#sink) throw new Error('request body already started')
+    // A body that already failed fails its consumer at once, so it does not wait for bytes that will not come.
+    if (this.#failure) return sink.error(this.#failure)
     this.#owner.bodyStarted()
     const held = this.#held
     this.#held = []
@@ -131,9 +134,9 @@ export class Http1RequestBody implements RequestBody {
 
   /** timedOut ends a body that stopped arriving (the client timeout fired); its consumer sees an error. */
   timedOut(): void {
-    if (this.#complete || this.#failed) return
-    this.#failed = true
-    this.#sink?.error(new BodyTimeoutError())
+    if (this.#complete || this.#failure) return
+    this.#failure = new BodyTimeoutError()
+    this.#sink?.error(this.#failure)
   }
 
   #deliver(piece: Uint8Array): void {
@@ -143,7 +146,7 @@ export class Http1RequestBody implements RequestBody {
   }
 
   #fail(err: Error): void {
-    this.#failed = true
+    this.#failure = err
     this.#sink?.error(err)
     this.#owner.bodyFailed(err)
   }
