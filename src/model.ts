@@ -10,7 +10,10 @@ export interface Model {
 }
 
 /** SocketProtocol is how bytes on a listening socket are read. */
-export type SocketProtocol = 'HTTP' | 'HTTPS'
+export type SocketProtocol = 'HTTP' | 'HTTPS' | StreamProtocol
+
+/** StreamProtocol is a listener whose connections are relayed as bytes: TCP, or TLS passed through by SNI. */
+export type StreamProtocol = 'TCP' | 'TLS'
 
 /** SocketModel is one listening socket (address:port) and the Gateway listeners merged onto it. */
 export interface SocketModel {
@@ -34,6 +37,24 @@ export interface ListenerModel {
   readonly tls?: ListenerTls
   /** Every attached route match, already in Gateway API precedence order. */
   readonly routes: readonly RouteModel[]
+  /** On a TCP or TLS listener: the TCPRoutes or TLSRoutes attached, oldest first. */
+  readonly streams?: readonly StreamRouteModel[]
+}
+
+/**
+ * StreamRouteModel is a TCPRoute or TLSRoute on one listener: the hostnames it serves (TLS SNI;
+ * `*` for TCP) and the weighted backends of all its rules, which a connection picks from.
+ */
+export interface StreamRouteModel {
+  /** `tcproute/namespace/name`, the identity a reload keeps live connections by. */
+  readonly name: string
+  readonly routeKind: 'TCPRoute' | 'TLSRoute'
+  readonly routeNamespace: string
+  readonly routeName: string
+  readonly hostnames: readonly string[]
+  readonly backends: readonly BackendModel[]
+  /** Creation time: when two routes claim the same connections, the oldest serves them. */
+  readonly createdAt: number
 }
 
 /** ListenerTls is the certificate set an HTTPS listener terminates with. */

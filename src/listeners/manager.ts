@@ -4,11 +4,15 @@ import type { SocketHandler } from './http-handler.ts'
 import { describeBindError, type BindFailure } from './bind-error.ts'
 import type { ListenerSocket } from './listener-socket.ts'
 import { PlainListener } from './plain-listener.ts'
+import { isStreamHandler, type StreamHandler } from './stream-handler.ts'
+import { StreamListener } from './stream-listener.ts'
 import { TlsListener } from './tls-listener.ts'
 
 /** SocketHandlers is a generation's handler per listening socket (`address:port`): a compiled snapshot. */
 export interface SocketHandlers {
   readonly tables: ReadonlyMap<string, SocketHandler>
+  /** TCP and TLS-passthrough sockets. */
+  readonly streams?: ReadonlyMap<string, StreamHandler>
 }
 
 /**
@@ -37,7 +41,8 @@ export class ListenerManager {
     const failures: BindFailure[] = []
     const next = new Map<string, ListenerSocket>()
     const drains: Promise<void>[] = []
-    for (const [key, table] of snapshot.tables) {
+    const tables = new Map<string, SocketHandler | StreamHandler>([...snapshot.tables, ...(snapshot.streams ?? [])])
+    for (const [key, table] of tables) {
       const existing = this.#sockets.get(key)
       if (existing && existing.protocol === table.protocol) {
         next.set(key, existing)
@@ -54,7 +59,7 @@ export class ListenerManager {
         failures.push({ socketKey: key, ...describeBindError(err) })
       }
     }
-    for (const [key, socket] of next) socket.swap(snapshot.tables.get(key) as SocketHandler)
+    for (const [key, socket] of next) socket.swap(tables.get(key) as SocketHandler | StreamHandler)
     for (const [key, socket] of this.#sockets) {
       if (next.get(key) !== socket) drains.push(socket.drain(this.#drainTimeoutMs))
     }
@@ -75,8 +80,9 @@ export class ListenerManager {
     return [...this.#sockets.keys()]
   }
 
-  async #bind(key: string, table: SocketHandler): Promise<ListenerSocket> {
+  async #bind(key: string, table: SocketHandler | StreamHandler): Promise<ListenerSocket> {
     const { address, port } = parseSocketKey(key)
+    if (isStreamHandler(table)) return StreamListener.bind(key, address, port, table, this.#reusePort)
     if (table.protocol === 'HTTPS') return TlsListener.bind(key, address, port, table, this.#observer, this.#timeouts, this.#reusePort)
     return PlainListener.bind(key, address, port, table, this.#observer, this.#timeouts, this.#reusePort)
   }

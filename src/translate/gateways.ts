@@ -21,6 +21,8 @@ interface GatewaySpec {
 const ROUTE_KINDS_BY_PROTOCOL: Readonly<Record<string, readonly RouteGroupKind[]>> = {
   HTTP: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }],
   HTTPS: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }],
+  TCP: [{ group: GATEWAY_GROUP, kind: 'TCPRoute' }],
+  TLS: [{ group: GATEWAY_GROUP, kind: 'TLSRoute' }],
 }
 
 /**
@@ -98,14 +100,21 @@ function validateListener(ctx: TranslateContext, l: ListenerContext): void {
       'Accepted',
       'False',
       'UnsupportedProtocol',
-      `protocol ${l.protocol} is not supported yet: Weir serves HTTP and HTTPS listeners`
+      `protocol ${l.protocol} is not supported yet: Weir serves HTTP, HTTPS, TCP and TLS listeners`
     )
     return
   }
   if (l.hostname !== undefined && isIPAddressHostname(l.hostname)) {
     l.conditions.set('Accepted', 'False', 'UnsupportedValue', 'hostname must be a DNS name, not an IP address')
-  } else if (l.protocol === 'HTTP' && l.spec.tls) {
-    l.conditions.set('Accepted', 'False', 'UnsupportedValue', 'tls must not be set on an HTTP listener')
+  } else if ((l.protocol === 'HTTP' || l.protocol === 'TCP') && l.spec.tls) {
+    l.conditions.set('Accepted', 'False', 'UnsupportedValue', `tls must not be set on a ${l.protocol} listener`)
+  } else if (l.protocol === 'TLS' && l.spec.tls?.mode !== 'Passthrough') {
+    l.conditions.set(
+      'Accepted',
+      'False',
+      'UnsupportedValue',
+      `tls.mode ${l.spec.tls?.mode ?? 'Terminate'} is not supported yet on a TLS listener: Weir serves Passthrough`
+    )
   } else if (l.protocol === 'HTTPS' && (l.spec.tls?.mode ?? 'Terminate') !== 'Terminate') {
     l.conditions.set(
       'Accepted',

@@ -2,7 +2,7 @@ import type { GatewayContext, ListenerContext } from './context.ts'
 import { hostnamesOverlap } from './hostnames.ts'
 
 /** CONFLICT_PROTOCOLS are the protocols Weir serves; others are not accepted and cannot conflict. */
-const CONFLICT_PROTOCOLS = new Set(['HTTP', 'HTTPS'])
+const CONFLICT_PROTOCOLS = new Set(['HTTP', 'HTTPS', 'TCP', 'TLS'])
 
 /**
  * detectListenerConflicts applies the distinct-listener rules (GatewaySpec.Listeners) across
@@ -26,7 +26,8 @@ export function detectListenerConflicts(gateways: readonly GatewayContext[]): vo
     }
     const byHostname = new Map<string, ListenerContext[]>()
     for (const l of group) {
-      const key = l.hostname ?? ''
+      // A TCP listener's hostname is ignored: nothing in the bytes tells two of them apart.
+      const key = l.protocol === 'TCP' ? '' : (l.hostname ?? '')
       const same = byHostname.get(key)
       if (same) same.push(l)
       else byHostname.set(key, [l])
@@ -38,7 +39,9 @@ export function detectListenerConflicts(gateways: readonly GatewayContext[]): vo
         markConflicted(
           l,
           'HostnameConflict',
-          `listeners ${names} use port ${l.port} with ${hostname ? `hostname ${hostname}` : 'no hostname'}`
+          l.protocol === 'TCP'
+            ? `listeners ${names} use TCP port ${l.port}, whose connections carry no hostname to tell them apart`
+            : `listeners ${names} use port ${l.port} with ${hostname ? `hostname ${hostname}` : 'no hostname'}`
         )
       }
     }

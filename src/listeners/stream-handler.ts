@@ -1,0 +1,39 @@
+import type { Socket } from 'node:net'
+import type { StreamProtocol } from '../model.ts'
+
+/**
+ * StreamHandler serves one TCP or TLS-passthrough listening socket for one generation (a
+ * compiled stream table is one): it finds the route for each new connection, and tells a reload
+ * whether the route of an established connection still exists.
+ */
+export interface StreamHandler {
+  readonly protocol: StreamProtocol
+  /** route finds the route for a connection; `serverName` is the TLS SNI (undefined on TCP). */
+  route(serverName: string | undefined): StreamRoute | undefined
+  /** has tells whether a route of this name is still served: connections on it are kept. */
+  has(routeName: string): boolean
+}
+
+/** StreamRoute is where a connection's bytes go: one TCPRoute or TLSRoute on one listener. */
+export interface StreamRoute {
+  readonly name: string
+  readonly listener: string
+  /**
+   * connect opens a connection to an endpoint of a backend picked by weight, trying other
+   * endpoints when one refuses or times out (nothing was relayed yet). Undefined: none answered.
+   */
+  connect(): Promise<StreamUpstream | undefined>
+}
+
+/** StreamUpstream is a connected upstream socket; `done` is called once when the relay ends. */
+export interface StreamUpstream {
+  readonly socket: Socket
+  /** `address:port` of the endpoint, for logs. */
+  readonly endpoint: string
+  done(): void
+}
+
+/** isStreamHandler tells a stream socket's table from an HTTP one. */
+export function isStreamHandler(table: object): table is StreamHandler {
+  return 'route' in table && 'has' in table
+}

@@ -1,0 +1,117 @@
+import { createServer, type Server, type Socket } from 'node:net'
+import type { StreamProtocol } from '../model.ts'
+import { ConnectionSet, type Closable } from './connection-set.ts'
+import type { ListenerSocket } from './listener-socket.ts'
+import { readServerName } from './server-name.ts'
+import type { StreamHandler } from './stream-handler.ts'
+import { relay } from './stream-relay.ts'
+
+/** STREAM_IDLE_TIMEOUT_MS closes a relayed connection after an hour without a byte (Envoy's tcp_proxy default). */
+export const STREAM_IDLE_TIMEOUT_MS = 3_600_000
+
+/** StreamConnection is one accepted connection: the route it was relayed on, once it has one. */
+class StreamConnection implements Closable {
+  route: string | undefined
+  #stop: () => void
+
+  constructor(readonly client: Socket) {
+    this.#stop = () => client.destroy()
+  }
+
+  /** A relayed connection never counts as idle: a drain waits for its bytes to end. */
+  readonly idle = false
+
+  relaying(route: string, stop: () => void): void {
+    this.route = route
+    this.#stop = stop
+  }
+
+  /** close is what a drain asks first: a byte stream has no request boundary to stop at, so it runs on. */
+  close(): void {}
+
+  destroy(): void {
+    this.#stop()
+  }
+}
+
+/**
+ * StreamListener serves a TCP or TLS-passthrough listener on a node:net server (half-open
+ * sockets and `pipe` backpressure are what a byte relay needs). TLS connections are routed by the
+ * ClientHello's SNI, read without terminating TLS; the bytes read are replayed to the upstream
+ * first. A connection with no route, or whose upstream cannot be reached, is closed. A reload
+ * keeps established connections whose route the new table still has and closes the others.
+ */
+export class StreamListener implements ListenerSocket {
+  handler: StreamHandler
+  readonly #server: Server
+  readonly #connections = new ConnectionSet<StreamConnection>()
+
+  private constructor(
+    readonly key: string,
+    readonly protocol: StreamProtocol,
+    table: StreamHandler,
+    server: Server
+  ) {
+    this.handler = table
+    this.#server = server
+    server.on('connection', (s: Socket) => void this.#accept(s))
+  }
+
+  /** bind opens the socket; it rejects if the address cannot be bound. */
+  static async bind(key: string, address: string, port: number, table: StreamHandler, reusePort = false): Promise<StreamListener> {
+    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true })
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen({ host: address, port, ...(reusePort ? { reusePort: true } : {}) }, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    return new StreamListener(key, table.protocol, table, server)
+  }
+
+  get port(): number {
+    const a = this.#server.address()
+    return typeof a === 'object' && a ? a.port : 0
+  }
+
+  swap(table: StreamHandler): void {
+    this.handler = table
+    for (const c of [...this.#connections.values()]) {
+      if (c.route !== undefined && !table.has(c.route)) c.destroy()
+    }
+  }
+
+  async drain(timeoutMs: number): Promise<void> {
+    this.#server.close()
+    await this.#connections.drain(timeoutMs)
+  }
+
+  async #accept(client: Socket): Promise<void> {
+    const conn = new StreamConnection(client)
+    this.#connections.add(conn)
+    client.once('close', () => this.#connections.delete(conn))
+    client.on('error', () => client.destroy())
+    const table = this.handler
+    let head: Uint8Array | undefined
+    let serverName: string | undefined
+    if (this.protocol === 'TLS') {
+      const hello = await readServerName(client)
+      if (!hello) return void client.destroy()
+      ;({ head, serverName } = hello)
+    }
+    const route = table.route(serverName)
+    if (!route || client.destroyed) return void client.destroy()
+    const upstream = await route.connect()
+    if (!upstream) return void client.destroy()
+    if (client.destroyed) {
+      upstream.socket.destroy()
+      return upstream.done()
+    }
+    if (head) upstream.socket.write(head)
+    const relayed = relay(client, upstream.socket, STREAM_IDLE_TIMEOUT_MS, () => upstream.done())
+    conn.relaying(route.name, relayed.destroy)
+    // A reload between accept and now may already have removed the route.
+    if (!this.handler.has(route.name)) relayed.destroy()
+  }
+}
