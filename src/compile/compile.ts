@@ -65,5 +65,5 @@ export function* compileSteps(model: Model, rt: CompileRuntime, generation: numb
 }
 
 function isStreamSocket(s: SocketModel): s is SocketModel & { protocol: StreamProtocol } {
-  return s.protocol === 'TCP' || s.protocol === 'TLS'
+  return s.protocol === 'TCP' || s.protocol === 'TLS' || s.protocol === 'UDP'
 }

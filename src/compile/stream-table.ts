@@ -1,7 +1,7 @@
-import type { StreamHandler, StreamRoute, StreamUpstream } from '../listeners/stream-handler.ts'
+import type { StreamEndpoint, StreamHandler, StreamRoute, StreamUpstream } from '../listeners/stream-handler.ts'
 import type { RouteMatch, SocketModel, StreamProtocol } from '../model.ts'
 import { BackendSet } from '../proxy/backend-set.ts'
-import { connectStream } from '../proxy/stream-connect.ts'
+import { connectStream, pickStreamEndpoint } from '../proxy/stream-connect.ts'
 import type { CompileScope } from './compile-scope.ts'
 import { HostIndex } from './host-index.ts'
 
@@ -19,13 +19,17 @@ class CompiledStreamRoute implements StreamRoute {
   connect(): Promise<StreamUpstream | undefined> {
     return connectStream(this.backends)
   }
+
+  pickEndpoint(): StreamEndpoint | undefined {
+    return pickStreamEndpoint(this.backends)
+  }
 }
 
 /**
- * StreamTable is the immutable table of one TCP or TLS-passthrough socket for one generation.
+ * StreamTable is the immutable table of one TCP, TLS-passthrough or UDP socket for one generation.
  * A TLS connection's SNI picks the listener (most specific hostname, as on HTTPS: listener
- * isolation), then the route within it by hostname (exact beats wildcard); a TCP socket has one
- * listener and its oldest route serves every connection.
+ * isolation), then the route within it by hostname (exact beats wildcard); a TCP or UDP socket
+ * has one listener and its oldest route serves all its traffic.
  */
 export class StreamTable implements StreamHandler {
   readonly #listeners = new HostIndex<HostIndex<StreamRoute>>()
@@ -37,12 +41,12 @@ export class StreamTable implements StreamHandler {
     listeners: readonly { hostname: string | undefined; routes: HostIndex<StreamRoute> }[],
     names: Iterable<string>
   ) {
-    for (const l of listeners) this.#listeners.set(protocol === 'TCP' ? '*' : (l.hostname ?? '*'), l.routes)
+    for (const l of listeners) this.#listeners.set(protocol === 'TLS' ? (l.hostname ?? '*') : '*', l.routes)
     for (const n of names) this.#names.add(n)
   }
 
   route(serverName: string | undefined): StreamRoute | undefined {
-    if (this.protocol === 'TCP') return this.#listeners.lookup('')?.lookup('')
+    if (this.protocol !== 'TLS') return this.#listeners.lookup('')?.lookup('')
     if (serverName === undefined) return undefined
     return this.#listeners.lookup(serverName)?.lookup(serverName)
   }

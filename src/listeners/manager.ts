@@ -6,6 +6,7 @@ import type { ListenerSocket } from './listener-socket.ts'
 import { PlainListener } from './plain-listener.ts'
 import { isStreamHandler, type StreamHandler } from './stream-handler.ts'
 import { StreamListener } from './stream-listener.ts'
+import { UdpListener } from './udp-listener.ts'
 import { TlsListener } from './tls-listener.ts'
 
 /** SocketHandlers is a generation's handler per listening socket (`address:port`): a compiled snapshot. */
@@ -82,6 +83,7 @@ export class ListenerManager {
 
   async #bind(key: string, table: SocketHandler | StreamHandler): Promise<ListenerSocket> {
     const { address, port } = parseSocketKey(key)
+    if (isStreamHandler(table) && table.protocol === 'UDP') return UdpListener.bind(key, address, port, table, this.#reusePort)
     if (isStreamHandler(table)) return StreamListener.bind(key, address, port, table, this.#reusePort)
     if (table.protocol === 'HTTPS') return TlsListener.bind(key, address, port, table, this.#observer, this.#timeouts, this.#reusePort)
     return PlainListener.bind(key, address, port, table, this.#observer, this.#timeouts, this.#reusePort)
@@ -89,6 +91,7 @@ export class ListenerManager {
 }
 
 function parseSocketKey(key: string): { address: string; port: number } {
+  if (key.endsWith('/udp')) key = key.slice(0, -'/udp'.length)
   const colon = key.lastIndexOf(':')
   let address = key.slice(0, colon)
   if (address.startsWith('[')) address = address.slice(1, -1)

@@ -2,9 +2,9 @@ import type { Socket } from 'node:net'
 import type { StreamProtocol } from '../model.ts'
 
 /**
- * StreamHandler serves one TCP or TLS-passthrough listening socket for one generation (a
- * compiled stream table is one): it finds the route for each new connection, and tells a reload
- * whether the route of an established connection still exists.
+ * StreamHandler serves one TCP, TLS-passthrough or UDP listening socket for one generation (a
+ * compiled stream table is one): it finds the route for each new connection (or UDP session),
+ * and tells a reload whether the route of an established one still exists.
  */
 export interface StreamHandler {
   readonly protocol: StreamProtocol
@@ -23,6 +23,15 @@ export interface StreamRoute {
    * endpoints when one refuses or times out (nothing was relayed yet). Undefined: none answered.
    */
   connect(): Promise<StreamUpstream | undefined>
+  /** pickEndpoint chooses the endpoint of a new UDP session (a backend by weight, then the balancer). */
+  pickEndpoint(): StreamEndpoint | undefined
+}
+
+/** StreamEndpoint is the endpoint a UDP session sends to; `done` is called once when the session ends. */
+export interface StreamEndpoint {
+  readonly address: string
+  readonly port: number
+  done(): void
 }
 
 /** StreamUpstream is a connected upstream socket; `done` is called once when the relay ends. */

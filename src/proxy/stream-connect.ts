@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net'
 import type { Endpoint } from '../balancer/endpoint.ts'
 import type { PickRequest } from '../balancer/picker.ts'
-import type { StreamUpstream } from '../listeners/stream-handler.ts'
+import type { StreamEndpoint, StreamUpstream } from '../listeners/stream-handler.ts'
 import type { BackendSet } from './backend-set.ts'
 
 /** STREAM_CONNECT_TIMEOUT_MS bounds each endpoint's connect (Envoy's tcp_proxy default: 5 s). */
@@ -48,6 +48,31 @@ export async function connectStream(backends: BackendSet, connectTimeoutMs = STR
         attempt.finished()
       },
     }
+  }
+}
+
+/**
+ * pickStreamEndpoint chooses the endpoint of a new UDP session: a backend by weight, then its
+ * balancer. The endpoint counts the session in flight until `done`.
+ */
+export function pickStreamEndpoint(backends: BackendSet): StreamEndpoint | undefined {
+  const backend = backends.pick()
+  if (!backend || backend.failure) return undefined
+  const attempt = backend.endpoints.pick(NO_HEADERS, undefined)
+  if (!attempt) return undefined
+  const endpoint = attempt.endpoint
+  endpoint.inflight++
+  attempt.dispatched()
+  let ended = false
+  return {
+    address: endpoint.address,
+    port: endpoint.port,
+    done() {
+      if (ended) return
+      ended = true
+      endpoint.inflight--
+      attempt.finished()
+    },
   }
 }
 

@@ -23,6 +23,7 @@ const ROUTE_KINDS_BY_PROTOCOL: Readonly<Record<string, readonly RouteGroupKind[]
   HTTPS: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }],
   TCP: [{ group: GATEWAY_GROUP, kind: 'TCPRoute' }],
   TLS: [{ group: GATEWAY_GROUP, kind: 'TLSRoute' }],
+  UDP: [{ group: GATEWAY_GROUP, kind: 'UDPRoute' }],
 }
 
 /**
@@ -100,13 +101,13 @@ function validateListener(ctx: TranslateContext, l: ListenerContext): void {
       'Accepted',
       'False',
       'UnsupportedProtocol',
-      `protocol ${l.protocol} is not supported yet: Weir serves HTTP, HTTPS, TCP and TLS listeners`
+      `protocol ${l.protocol} is not supported: Weir serves HTTP, HTTPS, TCP, TLS and UDP listeners`
     )
     return
   }
   if (l.hostname !== undefined && isIPAddressHostname(l.hostname)) {
     l.conditions.set('Accepted', 'False', 'UnsupportedValue', 'hostname must be a DNS name, not an IP address')
-  } else if ((l.protocol === 'HTTP' || l.protocol === 'TCP') && l.spec.tls) {
+  } else if ((l.protocol === 'HTTP' || l.protocol === 'TCP' || l.protocol === 'UDP') && l.spec.tls) {
     l.conditions.set('Accepted', 'False', 'UnsupportedValue', `tls must not be set on a ${l.protocol} listener`)
   } else if (l.protocol === 'TLS' && l.spec.tls?.mode !== 'Passthrough') {
     l.conditions.set(

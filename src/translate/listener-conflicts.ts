@@ -2,7 +2,7 @@ import type { GatewayContext, ListenerContext } from './context.ts'
 import { hostnamesOverlap } from './hostnames.ts'
 
 /** CONFLICT_PROTOCOLS are the protocols Weir serves; others are not accepted and cannot conflict. */
-const CONFLICT_PROTOCOLS = new Set(['HTTP', 'HTTPS', 'TCP', 'TLS'])
+const CONFLICT_PROTOCOLS = new Set(['HTTP', 'HTTPS', 'TCP', 'TLS', 'UDP'])
 
 /**
  * detectListenerConflicts applies the distinct-listener rules (GatewaySpec.Listeners) across
@@ -26,8 +26,8 @@ export function detectListenerConflicts(gateways: readonly GatewayContext[]): vo
     }
     const byHostname = new Map<string, ListenerContext[]>()
     for (const l of group) {
-      // A TCP listener's hostname is ignored: nothing in the bytes tells two of them apart.
-      const key = l.protocol === 'TCP' ? '' : (l.hostname ?? '')
+      // A TCP or UDP listener's hostname is ignored: nothing in the bytes tells two of them apart.
+      const key = l.protocol === 'TCP' || l.protocol === 'UDP' ? '' : (l.hostname ?? '')
       const same = byHostname.get(key)
       if (same) same.push(l)
       else byHostname.set(key, [l])
@@ -39,8 +39,8 @@ export function detectListenerConflicts(gateways: readonly GatewayContext[]): vo
         markConflicted(
           l,
           'HostnameConflict',
-          l.protocol === 'TCP'
-            ? `listeners ${names} use TCP port ${l.port}, whose connections carry no hostname to tell them apart`
+          l.protocol === 'TCP' || l.protocol === 'UDP'
+            ? `listeners ${names} use ${l.protocol} port ${l.port}, whose traffic carries no hostname to tell them apart`
             : `listeners ${names} use port ${l.port} with ${hostname ? `hostname ${hostname}` : 'no hostname'}`
         )
       }
@@ -76,7 +76,8 @@ function socketGroups(gateways: readonly GatewayContext[]): Map<string, Listener
     for (const l of g.listeners) {
       if (!CONFLICT_PROTOCOLS.has(l.protocol)) continue
       for (const address of g.addresses) {
-        const key = `${address}:${l.port}`
+        // UDP ports are apart from TCP ones: DNS on 53/udp and 53/tcp do not conflict.
+        const key = `${address}:${l.port}${l.protocol === 'UDP' ? '/udp' : ''}`
         const list = groups.get(key)
         if (list) list.push(l)
         else groups.set(key, [l])

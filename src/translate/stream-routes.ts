@@ -6,8 +6,8 @@ import { DEFAULT_CONTROLLER_NAME, type ListenerContext, type TranslateContext } 
 import { resolveStreamBackendRef } from './stream-backends.ts'
 import { Conditions, statusEntry, type StatusError, type StatusMap } from './status.ts'
 
-/** StreamRouteKind is a route kind whose connections are relayed as bytes. */
-export type StreamRouteKind = 'TCPRoute' | 'TLSRoute'
+/** StreamRouteKind is a route kind whose traffic is relayed as bytes or datagrams. */
+export type StreamRouteKind = 'TCPRoute' | 'TLSRoute' | 'UDPRoute'
 
 interface StreamRouteSpec {
   parentRefs?: ParentRef[]
@@ -16,11 +16,11 @@ interface StreamRouteSpec {
 }
 
 /**
- * processStreamRoutes attaches TCPRoutes or TLSRoutes to TCP or TLS listeners (the listener's
+ * processStreamRoutes attaches TCPRoutes, TLSRoutes or UDPRoutes to TCP, TLS or UDP listeners (the listener's
  * supportedKinds decide which) and writes their status per parent: Accepted with the attachment
  * reason, ResolvedRefs from the backendRefs. A route's rules carry no matches, so the backendRefs
  * of every rule form one weighted set. TLSRoute hostnames intersect the listener's (SNI routing);
- * a TCPRoute serves every connection of its listener.
+ * a TCPRoute or UDPRoute serves all the traffic of its listener.
  */
 export function processStreamRoutes(ctx: TranslateContext, status: StatusMap, kind: StreamRouteKind): void {
   for (const r of ctx.resources.list<{ spec: StreamRouteSpec }>(kind)) {

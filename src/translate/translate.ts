@@ -25,7 +25,7 @@ export interface TranslateResult {
 }
 
 /** Route kinds Weir reads but does not serve yet; their parents report why. */
-const UNSERVED_ROUTE_KINDS: readonly CanonicalKind[] = ['GRPCRoute', 'UDPRoute']
+const UNSERVED_ROUTE_KINDS: readonly CanonicalKind[] = ['GRPCRoute']
 
 /** Kinds that will get their own status once implemented; until then they say so. */
 const UNIMPLEMENTED_KINDS: readonly CanonicalKind[] = ['ListenerSet']
@@ -51,6 +51,7 @@ export function translate(resources: Resources, options: TranslateOptions): Tran
   processInferenceObjectives(ctx, status)
   processStreamRoutes(ctx, status, 'TCPRoute')
   processStreamRoutes(ctx, status, 'TLSRoute')
+  processStreamRoutes(ctx, status, 'UDPRoute')
   processHTTPRoutes(ctx, status, keyOf)
   writeInferencePoolStatus(ctx, status)
   for (const p of policies) writePolicyStatus(ctx, p, status, firstControllerName(ctx))
@@ -137,7 +138,7 @@ function buildModel(ctx: TranslateContext): Model {
         ...(l.streams.length > 0 ? { streams: [...l.streams].sort(oldestFirst) } : {}),
       }
       for (const address of g.addresses) {
-        const key = socketKey(address, l.port)
+        const key = l.protocol === 'UDP' ? `${socketKey(address, l.port)}/udp` : socketKey(address, l.port)
         let s = sockets.get(key)
         if (!s) sockets.set(key, (s = { address, port: l.port, protocol: l.protocol as SocketProtocol, listeners: [] }))
         s.listeners.push(listener)
