@@ -13,13 +13,13 @@ const CONFLICT_PROTOCOLS = new Set(['HTTP', 'HTTPS', 'TCP', 'TLS', 'UDP'])
  */
 export function detectListenerConflicts(gateways: readonly GatewayContext[]): void {
   for (const group of socketGroups(gateways).values()) {
-    const protocols = new Set(group.map((l) => l.protocol))
+    const protocols = new Set(group.map(conflictProtocol))
     if (protocols.size > 1) {
       for (const l of group) {
         markConflicted(
           l,
           'ProtocolConflict',
-          `port ${l.port} is also used with protocol ${[...protocols].filter((p) => p !== l.protocol).join(', ')}`
+          `port ${l.port} is also used with protocol ${[...protocols].filter((p) => p !== conflictProtocol(l)).join(', ')}`
         )
       }
       continue
@@ -67,6 +67,15 @@ export function detectOverlappingTls(gateways: readonly GatewayContext[]): void 
       )
     }
   }
+}
+
+/**
+ * conflictProtocol is what must agree across a port: the protocol, and for TLS the mode, since
+ * one port cannot both terminate and pass through (tlsroute-listener-mixed-termination-not-supported).
+ */
+function conflictProtocol(l: ListenerContext): string {
+  if (l.protocol !== 'TLS') return l.protocol
+  return `TLS ${l.spec.tls?.mode ?? 'Terminate'}`
 }
 
 function socketGroups(gateways: readonly GatewayContext[]): Map<string, ListenerContext[]> {
