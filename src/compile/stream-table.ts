@@ -10,11 +10,15 @@ const NO_MATCH: RouteMatch = { path: { type: 'PathPrefix', value: '/' }, headers
 
 /** CompiledStreamRoute is a TCPRoute or TLSRoute on one listener with its weighted backends. */
 class CompiledStreamRoute implements StreamRoute {
+  readonly id: string
+
   constructor(
     readonly name: string,
     readonly listener: string,
     readonly backends: BackendSet
-  ) {}
+  ) {
+    this.id = `${listener} ${name}`
+  }
 
   connect(): Promise<StreamUpstream | undefined> {
     return connectStream(this.backends)
@@ -51,12 +55,12 @@ export class StreamTable implements StreamHandler {
     return this.#listeners.lookup(serverName)?.lookup(serverName)
   }
 
-  has(routeName: string): boolean {
-    return this.#names.has(routeName)
+  has(routeId: string): boolean {
+    return this.#names.has(routeId)
   }
 }
 
-/** compileStreamTable builds a TCP or TLS socket's table; route names are `listener key + route`. */
+/** compileStreamTable builds a TCP, TLS or UDP socket's table. */
 export function compileStreamTable(socket: SocketModel & { protocol: StreamProtocol }, scope: CompileScope): StreamTable {
   const names: string[] = []
   const listeners = socket.listeners.map((l) => {
@@ -66,8 +70,8 @@ export function compileStreamTable(socket: SocketModel & { protocol: StreamProto
     for (let i = streams.length - 1; i >= 0; i--) {
       const s = streams[i]!
       const backends = new BackendSet(s.backends.map((b) => ({ backend: scope.backend(b, NO_MATCH), weight: b.weight })))
-      const route = new CompiledStreamRoute(`${l.key} ${s.name}`, l.key, backends)
-      names.push(route.name)
+      const route = new CompiledStreamRoute(s.name, l.key, backends)
+      names.push(route.id)
       for (const h of s.hostnames) routes.set(h, route)
     }
     return { hostname: l.hostname, routes }

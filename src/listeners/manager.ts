@@ -4,7 +4,7 @@ import type { SocketHandler } from './http-handler.ts'
 import { describeBindError, type BindFailure } from './bind-error.ts'
 import type { ListenerSocket } from './listener-socket.ts'
 import { PlainListener } from './plain-listener.ts'
-import { isStreamHandler, type StreamHandler } from './stream-handler.ts'
+import { isStreamHandler, type StreamHandler, type StreamObserver } from './stream-handler.ts'
 import { StreamListener } from './stream-listener.ts'
 import { UdpListener } from './udp-listener.ts'
 import { TlsListener } from './tls-listener.ts'
@@ -28,13 +28,24 @@ export class ListenerManager {
   readonly #drainTimeoutMs: number
   readonly #reusePort: boolean
   readonly #timeouts: ClientTimeouts
+  readonly #streamObserver: StreamObserver
 
-  /** With `reusePort`, sockets are shared with the other worker processes (SO_REUSEPORT). */
-  constructor(observer: ExchangeObserver, drainTimeoutMs: number, reusePort = false, timeouts = DEFAULT_CLIENT_TIMEOUTS) {
+  /**
+   * With `reusePort`, sockets are shared with the other worker processes (SO_REUSEPORT).
+   * `streamObserver` hears of every TCP, TLS-passthrough connection and UDP session that ends.
+   */
+  constructor(
+    observer: ExchangeObserver,
+    drainTimeoutMs: number,
+    reusePort = false,
+    timeouts = DEFAULT_CLIENT_TIMEOUTS,
+    streamObserver: StreamObserver = () => {}
+  ) {
     this.#observer = observer
     this.#drainTimeoutMs = drainTimeoutMs
     this.#reusePort = reusePort
     this.#timeouts = timeouts
+    this.#streamObserver = streamObserver
   }
 
   /** apply serves a snapshot and returns the sockets that failed to bind. */
@@ -83,8 +94,10 @@ export class ListenerManager {
 
   async #bind(key: string, table: SocketHandler | StreamHandler): Promise<ListenerSocket> {
     const { address, port } = parseSocketKey(key)
-    if (isStreamHandler(table) && table.protocol === 'UDP') return UdpListener.bind(key, address, port, table, this.#reusePort)
-    if (isStreamHandler(table)) return StreamListener.bind(key, address, port, table, this.#reusePort)
+    if (isStreamHandler(table) && table.protocol === 'UDP') {
+      return UdpListener.bind(key, address, port, table, this.#streamObserver, this.#reusePort)
+    }
+    if (isStreamHandler(table)) return StreamListener.bind(key, address, port, table, this.#streamObserver, this.#reusePort)
     if (table.protocol === 'HTTPS') return TlsListener.bind(key, address, port, table, this.#observer, this.#timeouts, this.#reusePort)
     return PlainListener.bind(key, address, port, table, this.#observer, this.#timeouts, this.#reusePort)
   }

@@ -10,12 +10,15 @@ export interface StreamHandler {
   readonly protocol: StreamProtocol
   /** route finds the route for a connection; `serverName` is the TLS SNI (undefined on TCP). */
   route(serverName: string | undefined): StreamRoute | undefined
-  /** has tells whether a route of this name is still served: connections on it are kept. */
-  has(routeName: string): boolean
+  /** has tells whether a route of this id is still served: connections on it are kept. */
+  has(routeId: string): boolean
 }
 
 /** StreamRoute is where a connection's bytes go: one TCPRoute or TLSRoute on one listener. */
 export interface StreamRoute {
+  /** The listener key and the route name: the identity a reload keeps connections by. */
+  readonly id: string
+  /** `tcproute/namespace/name` (or tlsroute/, udproute/), for logs. */
   readonly name: string
   readonly listener: string
   /**
@@ -46,3 +49,25 @@ export interface StreamUpstream {
 export function isStreamHandler(table: object): table is StreamHandler {
   return 'route' in table && 'has' in table
 }
+
+/** StreamEnd is why a relayed connection or UDP session ended. */
+export type StreamEnd = 'done' | 'idle' | 'error' | 'closed' | 'no-route' | 'no-upstream' | 'bad-hello'
+
+/** StreamRecord is what the access log says of one connection or UDP session once it ends. */
+export interface StreamRecord {
+  readonly protocol: StreamProtocol
+  /** The Gateway listener (`namespace/gateway/listener`); '' when no route was found. */
+  readonly listener: string
+  readonly route: string
+  readonly client: string
+  readonly upstream: string
+  readonly serverName?: string
+  /** Bytes from the client to the upstream, and back. */
+  readonly bytesUp: number
+  readonly bytesDown: number
+  readonly durationMs: number
+  readonly end: StreamEnd
+}
+
+/** StreamObserver is told of every connection or UDP session when it ends. */
+export type StreamObserver = (record: StreamRecord) => void

@@ -3,7 +3,7 @@ import type { StreamProtocol } from '../model.ts'
 import { ConnectionSet, type Closable } from './connection-set.ts'
 import type { ListenerSocket } from './listener-socket.ts'
 import { readServerName } from './server-name.ts'
-import type { StreamHandler } from './stream-handler.ts'
+import type { StreamEnd, StreamHandler, StreamObserver } from './stream-handler.ts'
 import { relay } from './stream-relay.ts'
 
 /** STREAM_IDLE_TIMEOUT_MS closes a relayed connection after an hour without a byte (Envoy's tcp_proxy default). */
@@ -45,20 +45,30 @@ export class StreamListener implements ListenerSocket {
   handler: StreamHandler
   readonly #server: Server
   readonly #connections = new ConnectionSet<StreamConnection>()
+  readonly #observer: StreamObserver
 
   private constructor(
     readonly key: string,
     readonly protocol: StreamProtocol,
     table: StreamHandler,
-    server: Server
+    server: Server,
+    observer: StreamObserver
   ) {
     this.handler = table
     this.#server = server
+    this.#observer = observer
     server.on('connection', (s: Socket) => void this.#accept(s))
   }
 
   /** bind opens the socket; it rejects if the address cannot be bound. */
-  static async bind(key: string, address: string, port: number, table: StreamHandler, reusePort = false): Promise<StreamListener> {
+  static async bind(
+    key: string,
+    address: string,
+    port: number,
+    table: StreamHandler,
+    observer: StreamObserver,
+    reusePort = false
+  ): Promise<StreamListener> {
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true })
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
@@ -67,7 +77,7 @@ export class StreamListener implements ListenerSocket {
         resolve()
       })
     })
-    return new StreamListener(key, table.protocol, table, server)
+    return new StreamListener(key, table.protocol, table, server, observer)
   }
 
   get port(): number {
@@ -93,25 +103,62 @@ export class StreamListener implements ListenerSocket {
     client.once('close', () => this.#connections.delete(conn))
     client.on('error', () => client.destroy())
     const table = this.handler
+    const startedAt = performance.now()
+    const clientAddress = `${client.remoteAddress}:${client.remotePort}`
     let head: Uint8Array | undefined
     let serverName: string | undefined
+    let listener = ''
+    let routeName = ''
+    const refuse = (end: StreamEnd, upstream = ''): void => {
+      client.destroy()
+      this.#observer({
+        protocol: this.protocol,
+        listener,
+        route: routeName,
+        client: clientAddress,
+        upstream,
+        ...(serverName !== undefined ? { serverName } : {}),
+        bytesUp: 0,
+        bytesDown: 0,
+        durationMs: performance.now() - startedAt,
+        end,
+      })
+    }
     if (this.protocol === 'TLS') {
       const hello = await readServerName(client)
-      if (!hello) return void client.destroy()
+      if (!hello) return refuse('bad-hello')
       ;({ head, serverName } = hello)
     }
     const route = table.route(serverName)
-    if (!route || client.destroyed) return void client.destroy()
+    if (!route) return refuse('no-route')
+    listener = route.listener
+    routeName = route.name
+    if (client.destroyed) return refuse('closed')
     const upstream = await route.connect()
-    if (!upstream) return void client.destroy()
+    if (!upstream) return refuse('no-upstream')
     if (client.destroyed) {
       upstream.socket.destroy()
-      return upstream.done()
+      upstream.done()
+      return refuse('closed', upstream.endpoint)
     }
     if (head) upstream.socket.write(head)
-    const relayed = relay(client, upstream.socket, STREAM_IDLE_TIMEOUT_MS, () => upstream.done())
-    conn.relaying(route.name, relayed.destroy)
+    const relayed = relay(client, upstream.socket, STREAM_IDLE_TIMEOUT_MS, (end) => {
+      upstream.done()
+      this.#observer({
+        protocol: this.protocol,
+        listener,
+        route: routeName,
+        client: clientAddress,
+        upstream: upstream.endpoint,
+        ...(serverName !== undefined ? { serverName } : {}),
+        bytesUp: end.bytesUp,
+        bytesDown: end.bytesDown,
+        durationMs: performance.now() - startedAt,
+        end: end.reason,
+      })
+    })
+    conn.relaying(route.id, relayed.destroy)
     // A reload between accept and now may already have removed the route.
-    if (!this.handler.has(route.name)) relayed.destroy()
+    if (!this.handler.has(route.id)) relayed.destroy()
   }
 }

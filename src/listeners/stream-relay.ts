@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net'
 
-/** RelayEnd is how a relayed connection ended, for the access log and metrics. */
+/** RelayEnd is how a relayed connection ended, for the access log. */
 export interface RelayEnd {
   readonly reason: 'done' | 'idle' | 'error' | 'closed'
   /** Bytes from the client to the upstream, and back. */

@@ -12,8 +12,9 @@ afterEach(() => {
 function tableTo(peer: UdpPeer, done: { count: number }): StreamHandler {
   return {
     protocol: 'UDP',
-    has: (name) => name === 'route',
+    has: (id) => id === 'l route',
     route: () => ({
+      id: 'l route',
       name: 'route',
       listener: 'l',
       connect: async () => undefined,
@@ -25,7 +26,7 @@ function tableTo(peer: UdpPeer, done: { count: number }): StreamHandler {
 async function setup(limits: { idleMs: number; maxSessions: number }) {
   const backend = await udpPeer('')
   const done = { count: 0 }
-  const listener = await UdpListener.bind('k', '127.0.0.1', 0, tableTo(backend, done), false, limits)
+  const listener = await UdpListener.bind('k', '127.0.0.1', 0, tableTo(backend, done), () => {}, false, limits)
   opened.push(backend, { close: () => void listener.drain() })
   const client = async (): Promise<UdpPeer> => {
     const c = await udpPeer()

@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram'
 import { isIPv6 } from 'node:net'
 import type { ListenerSocket } from './listener-socket.ts'
-import type { StreamEndpoint, StreamHandler } from './stream-handler.ts'
+import type { StreamEnd, StreamEndpoint, StreamHandler, StreamObserver, StreamRoute } from './stream-handler.ts'
 
 /** UdpLimits bound the session table: how long a quiet session lives, and how many there may be. */
 export interface UdpLimits {
@@ -21,18 +21,23 @@ const PENDING_MAX = 64
  * datagrams, and they are sent only to the client that opened the session.
  */
 class UdpSession {
-  lastSeen = performance.now()
+  readonly startedAt = performance.now()
+  lastSeen = this.startedAt
   upstream: Socket | undefined
   pending: Buffer[] | undefined = []
   closed = false
+  bytesUp = 0
+  bytesDown = 0
 
   constructor(
-    readonly route: string,
+    readonly route: StreamRoute,
+    readonly client: string,
     readonly endpoint: StreamEndpoint
   ) {}
 
   send(datagram: Buffer): void {
     this.lastSeen = performance.now()
+    this.bytesUp += datagram.length
     if (this.upstream) this.upstream.send(datagram)
     else if (this.pending && this.pending.length < PENDING_MAX) this.pending.push(datagram)
   }
@@ -57,15 +62,18 @@ export class UdpListener implements ListenerSocket {
   readonly #socket: Socket
   readonly #sessions = new Map<string, UdpSession>()
   readonly #limits: UdpLimits
+  readonly #observer: StreamObserver
   readonly #sweep: ReturnType<typeof setInterval>
 
   private constructor(
     readonly key: string,
     table: StreamHandler,
     socket: Socket,
+    observer: StreamObserver,
     limits: UdpLimits
   ) {
     this.handler = table
+    this.#observer = observer
     this.#socket = socket
     this.#limits = limits
     socket.on('message', (msg, rinfo) => this.#receive(msg, rinfo.address, rinfo.port))
@@ -74,7 +82,15 @@ export class UdpListener implements ListenerSocket {
   }
 
   /** bind opens the socket; it rejects if the address cannot be bound. */
-  static async bind(key: string, address: string, port: number, table: StreamHandler, reusePort = false, limits = DEFAULT_UDP_LIMITS): Promise<UdpListener> {
+  static async bind(
+    key: string,
+    address: string,
+    port: number,
+    table: StreamHandler,
+    observer: StreamObserver,
+    reusePort = false,
+    limits = DEFAULT_UDP_LIMITS
+  ): Promise<UdpListener> {
     const socket = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', ...(reusePort ? { reusePort: true } : {}) })
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject)
@@ -84,7 +100,7 @@ export class UdpListener implements ListenerSocket {
       })
     })
     socket.on('error', () => {}) // a send error concerns one datagram, not the socket
-    return new UdpListener(key, table, socket, limits)
+    return new UdpListener(key, table, socket, observer, limits)
   }
 
   get port(): number {
@@ -99,14 +115,14 @@ export class UdpListener implements ListenerSocket {
   swap(table: StreamHandler): void {
     this.handler = table
     for (const [client, s] of this.#sessions) {
-      if (!table.has(s.route)) this.#end(client, s)
+      if (!table.has(s.route.id)) this.#end(client, s, 'closed')
     }
   }
 
   /** drain closes the socket and every session: a datagram has nothing in flight to wait for. */
   async drain(): Promise<void> {
     clearInterval(this.#sweep)
-    for (const [client, s] of this.#sessions) this.#end(client, s)
+    for (const [client, s] of this.#sessions) this.#end(client, s, 'closed')
     await new Promise<void>((resolve) => this.#socket.close(() => resolve()))
   }
 
@@ -118,7 +134,7 @@ export class UdpListener implements ListenerSocket {
     const route = this.handler.route(undefined)
     const endpoint = route?.pickEndpoint()
     if (!route || !endpoint) return
-    const session = new UdpSession(route.name, endpoint)
+    const session = new UdpSession(route, `${address}:${port}`, endpoint)
     this.#sessions.set(client, session)
     session.send(datagram)
     this.#openUpstream(session, address, port)
@@ -129,6 +145,7 @@ export class UdpListener implements ListenerSocket {
     upstream.on('error', () => {})
     upstream.on('message', (reply) => {
       session.lastSeen = performance.now()
+      session.bytesDown += reply.length
       this.#socket.send(reply, clientPort, clientAddress)
     })
     upstream.connect(session.endpoint.port, session.endpoint.address, () => {
@@ -141,11 +158,22 @@ export class UdpListener implements ListenerSocket {
 
   #expire(): void {
     const cutoff = performance.now() - this.#limits.idleMs
-    for (const [client, s] of this.#sessions) if (s.lastSeen < cutoff) this.#end(client, s)
+    for (const [client, s] of this.#sessions) if (s.lastSeen < cutoff) this.#end(client, s, 'idle')
   }
 
-  #end(client: string, s: UdpSession): void {
+  #end(client: string, s: UdpSession, end: StreamEnd): void {
     this.#sessions.delete(client)
     s.close()
+    this.#observer({
+      protocol: 'UDP',
+      listener: s.route.listener,
+      route: s.route.name,
+      client: s.client,
+      upstream: `${s.endpoint.address}:${s.endpoint.port}`,
+      bytesUp: s.bytesUp,
+      bytesDown: s.bytesDown,
+      durationMs: performance.now() - s.startedAt,
+      end,
+    })
   }
 }
