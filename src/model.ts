@@ -61,7 +61,7 @@ export interface StreamRouteModel {
   readonly createdAt: number
 }
 
-/** ListenerTls is the certificate set an HTTPS listener terminates with. */
+/** ListenerTls is the certificate set an HTTPS or TLS Terminate listener terminates with. */
 export interface ListenerTls {
   readonly certificates: readonly Certificate[]
 }

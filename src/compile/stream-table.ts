@@ -1,5 +1,6 @@
+import type { ServedListener } from '../listeners/http-handler.ts'
 import type { StreamEndpoint, StreamHandler, StreamRoute, StreamUpstream } from '../listeners/stream-handler.ts'
-import type { RouteMatch, SocketModel, StreamProtocol } from '../model.ts'
+import type { ListenerTls, RouteMatch, SocketModel, StreamProtocol } from '../model.ts'
 import { BackendSet } from '../proxy/backend-set.ts'
 import { connectStream, pickStreamEndpoint } from '../proxy/stream-connect.ts'
 import type { CompileScope } from './compile-scope.ts'
@@ -7,6 +8,13 @@ import { HostIndex } from './host-index.ts'
 
 /** Stream backends carry no filters; the match only serves filter factories, so any will do. */
 const NO_MATCH: RouteMatch = { path: { type: 'PathPrefix', value: '/' }, headers: [], queryParams: [] }
+
+/** CompiledStreamListener is a Gateway listener of a stream socket: its hostname, certificates when it terminates TLS, and its routes by hostname. */
+interface CompiledStreamListener extends ServedListener {
+  readonly hostname: string | undefined
+  readonly tls: ListenerTls | undefined
+  readonly routes: HostIndex<StreamRoute>
+}
 
 /** CompiledStreamRoute is a TCPRoute or TLSRoute on one listener with its weighted backends. */
 class CompiledStreamRoute implements StreamRoute {
@@ -36,23 +44,29 @@ class CompiledStreamRoute implements StreamRoute {
  * has one listener and its oldest route serves all its traffic.
  */
 export class StreamTable implements StreamHandler {
-  readonly #listeners = new HostIndex<HostIndex<StreamRoute>>()
+  readonly #byHost = new HostIndex<CompiledStreamListener>()
   readonly #names = new Set<string>()
+  readonly terminates: boolean
 
   constructor(
     readonly key: string,
     readonly protocol: StreamProtocol,
-    listeners: readonly { hostname: string | undefined; routes: HostIndex<StreamRoute> }[],
+    readonly listeners: readonly CompiledStreamListener[],
     names: Iterable<string>
   ) {
-    for (const l of listeners) this.#listeners.set(protocol === 'TLS' ? (l.hostname ?? '*') : '*', l.routes)
+    for (const l of listeners) this.#byHost.set(protocol === 'TLS' ? (l.hostname ?? '*') : '*', l)
     for (const n of names) this.#names.add(n)
+    this.terminates = listeners.some((l) => l.tls !== undefined)
+  }
+
+  listenerFor(host: string): ServedListener | undefined {
+    return this.#byHost.lookup(host)
   }
 
   route(serverName: string | undefined): StreamRoute | undefined {
-    if (this.protocol !== 'TLS') return this.#listeners.lookup('')?.lookup('')
+    if (this.protocol !== 'TLS') return this.#byHost.lookup('')?.routes.lookup('')
     if (serverName === undefined) return undefined
-    return this.#listeners.lookup(serverName)?.lookup(serverName)
+    return this.#byHost.lookup(serverName)?.routes.lookup(serverName)
   }
 
   has(routeId: string): boolean {
@@ -74,7 +88,7 @@ export function compileStreamTable(socket: SocketModel & { protocol: StreamProto
       names.push(route.id)
       for (const h of s.hostnames) routes.set(h, route)
     }
-    return { hostname: l.hostname, routes }
+    return { hostname: l.hostname, tls: l.tls, routes }
   })
   return new StreamTable(socket.key, socket.protocol, listeners, names)
 }

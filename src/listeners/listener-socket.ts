@@ -6,6 +6,8 @@ import type { StreamHandler } from './stream-handler.ts'
 export interface ListenerSocket {
   readonly key: string
   readonly protocol: SocketProtocol
+  /** Set by TLS stream sockets: a socket cannot switch between Terminate and Passthrough. */
+  readonly terminates?: boolean
   /** swap points the socket at a new table; requests already started keep the old one. */
   swap(table: SocketHandler | StreamHandler): void
   /** drain stops accepting, lets in-flight requests finish for up to `timeoutMs`, then closes. */

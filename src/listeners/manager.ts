@@ -56,7 +56,8 @@ export class ListenerManager {
     const tables = new Map<string, SocketHandler | StreamHandler>([...snapshot.tables, ...(snapshot.streams ?? [])])
     for (const [key, table] of tables) {
       const existing = this.#sockets.get(key)
-      if (existing && existing.protocol === table.protocol) {
+      const terminates = isStreamHandler(table) && table.terminates
+      if (existing && existing.protocol === table.protocol && (existing.terminates ?? false) === terminates) {
         next.set(key, existing)
         continue
       }

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net'
 import type { StreamProtocol } from '../model.ts'
+import type { ServedListener } from './http-handler.ts'
 
 /**
  * StreamHandler serves one TCP, TLS-passthrough or UDP listening socket for one generation (a
@@ -8,6 +9,12 @@ import type { StreamProtocol } from '../model.ts'
  */
 export interface StreamHandler {
   readonly protocol: StreamProtocol
+  /** True for TLS listeners in mode Terminate: Weir completes the handshake, then relays the plaintext. */
+  readonly terminates: boolean
+  /** The Gateway listeners, for SNI certificate selection when terminating. */
+  readonly listeners: readonly ServedListener[]
+  /** listenerFor returns the listener serving a TLS server name. */
+  listenerFor(host: string): ServedListener | undefined
   /** route finds the route for a connection; `serverName` is the TLS SNI (undefined on TCP). */
   route(serverName: string | undefined): StreamRoute | undefined
   /** has tells whether a route of this id is still served: connections on it are kept. */

@@ -1,8 +1,10 @@
 import { createServer, type Server, type Socket } from 'node:net'
+import tls from 'node:tls'
 import type { StreamProtocol } from '../model.ts'
 import { ConnectionSet, type Closable } from './connection-set.ts'
 import type { ListenerSocket } from './listener-socket.ts'
-import { readServerName } from './server-name.ts'
+import { CLIENT_HELLO_TIMEOUT_MS, readServerName } from './server-name.ts'
+import { SniContexts } from './sni-contexts.ts'
 import type { StreamEnd, StreamHandler, StreamObserver } from './stream-handler.ts'
 import { relay } from './stream-relay.ts'
 
@@ -35,17 +37,20 @@ class StreamConnection implements Closable {
 }
 
 /**
- * StreamListener serves a TCP or TLS-passthrough listener on a node:net server (half-open
- * sockets and `pipe` backpressure are what a byte relay needs). TLS connections are routed by the
+ * StreamListener serves a TCP or TLS listener on a node:net server (half-open sockets and `pipe`
+ * backpressure are what a byte relay needs). TLS Passthrough connections are routed by the
  * ClientHello's SNI, read without terminating TLS; the bytes read are replayed to the upstream
- * first. A connection with no route, or whose upstream cannot be reached, is closed. A reload
+ * first. TLS Terminate listeners are a node:tls server instead (certificate by SNI, as on HTTPS),
+ * and relay the decrypted bytes, routed by the SNI of the handshake. A connection with no route, or whose upstream cannot be reached, is closed. A reload
  * keeps established connections whose route the new table still has and closes the others.
  */
 export class StreamListener implements ListenerSocket {
   handler: StreamHandler
+  readonly terminates: boolean
   readonly #server: Server
   readonly #connections = new ConnectionSet<StreamConnection>()
   readonly #observer: StreamObserver
+  #contexts: SniContexts | undefined
 
   private constructor(
     readonly key: string,
@@ -57,7 +62,15 @@ export class StreamListener implements ListenerSocket {
     this.handler = table
     this.#server = server
     this.#observer = observer
-    server.on('connection', (s: Socket) => void this.#accept(s))
+    this.terminates = table.terminates
+    if (server instanceof tls.Server) {
+      this.#contexts = new SniContexts(table.listeners)
+      server.on('secureConnection', (s: tls.TLSSocket) => void this.#accept(s, s.servername || undefined))
+      // A failed or timed-out handshake: nothing to relay.
+      server.on('tlsClientError', (_err, s) => s.destroy())
+    } else {
+      server.on('connection', (s: Socket) => void this.#accept(s))
+    }
   }
 
   /** bind opens the socket; it rejects if the address cannot be bound. */
@@ -69,7 +82,15 @@ export class StreamListener implements ListenerSocket {
     observer: StreamObserver,
     reusePort = false
   ): Promise<StreamListener> {
-    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true })
+    let listener: StreamListener | undefined
+    const server = table.terminates
+      ? tls.createServer({
+          allowHalfOpen: true,
+          handshakeTimeout: CLIENT_HELLO_TIMEOUT_MS,
+          SNICallback: (name, cb) => cb(null, listener ? listener.#contextFor(name) : undefined),
+          ...new SniContexts(table.listeners).defaultKeyPair,
+        })
+      : createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true })
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen({ host: address, port, ...(reusePort ? { reusePort: true } : {}) }, () => {
@@ -77,7 +98,8 @@ export class StreamListener implements ListenerSocket {
         resolve()
       })
     })
-    return new StreamListener(key, table.protocol, table, server, observer)
+    listener = new StreamListener(key, table.protocol, table, server, observer)
+    return listener
   }
 
   get port(): number {
@@ -86,6 +108,11 @@ export class StreamListener implements ListenerSocket {
   }
 
   swap(table: StreamHandler): void {
+    if (this.#server instanceof tls.Server) {
+      this.#contexts = new SniContexts(table.listeners)
+      const pair = this.#contexts.defaultKeyPair
+      if (pair.cert) this.#server.setSecureContext(pair)
+    }
     this.handler = table
     for (const c of [...this.#connections.values()]) {
       if (c.route !== undefined && !table.has(c.route)) c.destroy()
@@ -97,7 +124,12 @@ export class StreamListener implements ListenerSocket {
     await this.#connections.drain(timeoutMs)
   }
 
-  async #accept(client: Socket): Promise<void> {
+  #contextFor(serverName: string): tls.SecureContext | undefined {
+    return this.#contexts?.contextFor(this.handler.listenerFor(serverName.toLowerCase()))
+  }
+
+  /** accept routes and relays one connection; `terminatedName` is the SNI of a handshake Weir completed. */
+  async #accept(client: Socket, terminatedName?: string): Promise<void> {
     const conn = new StreamConnection(client)
     this.#connections.add(conn)
     client.once('close', () => this.#connections.delete(conn))
@@ -106,7 +138,7 @@ export class StreamListener implements ListenerSocket {
     const startedAt = performance.now()
     const clientAddress = `${client.remoteAddress}:${client.remotePort}`
     let head: Uint8Array | undefined
-    let serverName: string | undefined
+    let serverName = terminatedName?.toLowerCase()
     let listener = ''
     let routeName = ''
     const refuse = (end: StreamEnd, upstream = ''): void => {
@@ -124,7 +156,7 @@ export class StreamListener implements ListenerSocket {
         end,
       })
     }
-    if (this.protocol === 'TLS') {
+    if (this.protocol === 'TLS' && !this.terminates) {
       const hello = await readServerName(client)
       if (!hello) return refuse('bad-hello')
       ;({ head, serverName } = hello)

@@ -12,6 +12,9 @@ afterEach(() => {
 function tableTo(peer: UdpPeer, done: { count: number }): StreamHandler {
   return {
     protocol: 'UDP',
+    terminates: false,
+    listeners: [],
+    listenerFor: () => undefined,
     has: (id) => id === 'l route',
     route: () => ({
       id: 'l route',

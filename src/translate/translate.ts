@@ -4,7 +4,7 @@ import { keyOf, type Resources } from '../resources/resources.ts'
 import { resolveParent, type ParentRef } from './attach.ts'
 import { DEFAULT_CONTROLLER_NAME, TranslateContext, type TranslateOptions } from './context.ts'
 import { processGatewayClasses } from './gateway-classes.ts'
-import { processGateways } from './gateways.ts'
+import { processGateways, terminatesTls } from './gateways.ts'
 import { processHTTPRoutes } from './http-routes.ts'
 import { processBackendTlsPolicies } from './backend-tls-policies.ts'
 import { processInferenceModels } from './inference-models.ts'
@@ -133,7 +133,7 @@ function buildModel(ctx: TranslateContext): Model {
         gatewayKey: keyOf(g.resource),
         name: l.name,
         hostname: l.hostname,
-        ...(l.protocol === 'HTTPS' ? { tls: { certificates: l.certificates } } : {}),
+        ...(terminatesTls(l) ? { tls: { certificates: l.certificates } } : {}),
         routes: [...l.routes].sort(compareRoutes),
         ...(l.streams.length > 0 ? { streams: [...l.streams].sort(oldestFirst) } : {}),
       }
