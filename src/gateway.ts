@@ -73,7 +73,10 @@ export class Gateway implements GatewayControl {
       options.drainTimeoutMs,
       options.reusePort ?? false,
       options.clientTimeouts,
-      (r) => streamLog?.(r)
+      (r) => {
+        this.metrics.streams.record(r)
+        streamLog?.(r)
+      }
     )
   }
 

@@ -5,7 +5,7 @@ import { Gateway } from '../gateway.ts'
 import { freePort, gatewayYaml, serviceYaml, tempConfig, waitFor, type ConfigDir } from '../testing/harness.ts'
 import { startTcpEcho, type TcpEcho } from '../testing/tcp-echo.ts'
 
-// The access log of a TCP listener: one line per connection, when it ends.
+// The access log and metrics of a TCP listener: one line and one count per connection, when it ends.
 let echo: TcpEcho
 let dir: ConfigDir
 let gateway: Gateway
@@ -59,7 +59,7 @@ function send(p: number, bytes: number): Promise<void> {
 
 const accessLines = (): Record<string, unknown>[] => lines.filter((l) => l.log === 'access')
 
-describe('TCP access log', () => {
+describe('TCP access log and metrics', () => {
   test('a relayed connection logs its listener, route, upstream, bytes each way and how it ended', async () => {
     await send(port, 1000)
     await waitFor(() => accessLines().some((l) => l.listener === 'default/gw/tcp'), 2_000, 'the access line')
@@ -74,6 +74,11 @@ describe('TCP access log', () => {
     })
     expect(String(line?.client)).toStartWith('127.0.0.1:')
     expect(typeof line?.duration).toBe('number')
+    const metrics = gateway.metrics.render()
+    const labels = 'protocol="TCP",listener="default/gw/tcp",route="tcproute/default/echo",end="done"'
+    expect(metrics).toContain(`weir_stream_connections_total{${labels}} 1\n`)
+    expect(metrics).toContain(`weir_stream_bytes_total{${labels},direction="up"} 1000\n`)
+    expect(metrics).toContain(`weir_stream_bytes_total{${labels},direction="down"} 1000\n`)
   })
 
   test('a connection no route serves logs why it was closed', async () => {
