@@ -50,6 +50,7 @@ export class StreamListener implements ListenerSocket {
   readonly #server: Server
   readonly #connections = new ConnectionSet<StreamConnection>()
   readonly #observer: StreamObserver
+  readonly #idleMs: number
   #contexts: SniContexts | undefined
 
   private constructor(
@@ -57,11 +58,13 @@ export class StreamListener implements ListenerSocket {
     readonly protocol: StreamProtocol,
     table: StreamHandler,
     server: Server,
-    observer: StreamObserver
+    observer: StreamObserver,
+    idleMs: number
   ) {
     this.handler = table
     this.#server = server
     this.#observer = observer
+    this.#idleMs = idleMs
     this.terminates = table.terminates
     if (server instanceof tls.Server) {
       this.#contexts = new SniContexts(table.listeners)
@@ -80,7 +83,8 @@ export class StreamListener implements ListenerSocket {
     port: number,
     table: StreamHandler,
     observer: StreamObserver,
-    reusePort = false
+    reusePort = false,
+    idleMs = STREAM_IDLE_TIMEOUT_MS
   ): Promise<StreamListener> {
     let listener: StreamListener | undefined
     const server = table.terminates
@@ -98,7 +102,7 @@ export class StreamListener implements ListenerSocket {
         resolve()
       })
     })
-    listener = new StreamListener(key, table.protocol, table, server, observer)
+    listener = new StreamListener(key, table.protocol, table, server, observer, idleMs)
     return listener
   }
 
@@ -174,7 +178,7 @@ export class StreamListener implements ListenerSocket {
       return refuse('closed', upstream.endpoint)
     }
     if (head) upstream.socket.write(head)
-    const relayed = relay(client, upstream.socket, STREAM_IDLE_TIMEOUT_MS, (end) => {
+    const relayed = relay(client, upstream.socket, this.#idleMs, (end) => {
       upstream.done()
       this.#observer({
         protocol: this.protocol,
