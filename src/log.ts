@@ -38,7 +38,7 @@ export function createAccessLog(logger: Logger): AccessLog {
 }
 
 /**
- * createStreamAccessLog returns the access logger of TCP, TLS-passthrough and UDP listeners:
+ * createStreamAccessLog returns the access logger of TCP, TLS and UDP listeners:
  * one line per connection (or UDP session) when it ends, with its listener, route, client,
  * upstream endpoint, bytes each way, duration, TLS server name and why it ended.
  */

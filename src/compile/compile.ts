@@ -11,7 +11,7 @@ export interface Snapshot {
   readonly generation: number
   readonly model: Model
   readonly tables: ReadonlyMap<string, SocketTable>
-  /** TCP and TLS-passthrough sockets, whose connections are relayed as bytes. */
+  /** TCP, TLS and UDP sockets, whose connections (or datagrams) are relayed as they come. */
   readonly streams: ReadonlyMap<string, StreamTable>
   /** What the snapshot uses of the long-lived state, so the rest can be dropped after apply. */
   readonly use: BackendUse

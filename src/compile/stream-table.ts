@@ -38,7 +38,7 @@ class CompiledStreamRoute implements StreamRoute {
 }
 
 /**
- * StreamTable is the immutable table of one TCP, TLS-passthrough or UDP socket for one generation.
+ * StreamTable is the immutable table of one TCP, TLS or UDP socket for one generation.
  * A TLS connection's SNI picks the listener (most specific hostname, as on HTTPS: listener
  * isolation), then the route within it by hostname (exact beats wildcard); a TCP or UDP socket
  * has one listener and its oldest route serves all its traffic.

@@ -12,7 +12,7 @@ import { TlsListener } from './tls-listener.ts'
 /** SocketHandlers is a generation's handler per listening socket (`address:port`): a compiled snapshot. */
 export interface SocketHandlers {
   readonly tables: ReadonlyMap<string, SocketHandler>
-  /** TCP and TLS-passthrough sockets. */
+  /** TCP, TLS and UDP sockets (`address:port/udp`). */
   readonly streams?: ReadonlyMap<string, StreamHandler>
 }
 
@@ -32,7 +32,7 @@ export class ListenerManager {
 
   /**
    * With `reusePort`, sockets are shared with the other worker processes (SO_REUSEPORT).
-   * `streamObserver` hears of every TCP, TLS-passthrough connection and UDP session that ends.
+   * `streamObserver` hears of every TCP or TLS connection and UDP session that ends.
    */
   constructor(
     observer: ExchangeObserver,

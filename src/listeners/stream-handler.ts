@@ -3,7 +3,7 @@ import type { StreamProtocol } from '../model.ts'
 import type { ServedListener } from './http-handler.ts'
 
 /**
- * StreamHandler serves one TCP, TLS-passthrough or UDP listening socket for one generation (a
+ * StreamHandler serves one TCP, TLS or UDP listening socket for one generation (a
  * compiled stream table is one): it finds the route for each new connection (or UDP session),
  * and tells a reload whether the route of an established one still exists.
  */

@@ -11,7 +11,7 @@ export const STREAM_CONNECT_TIMEOUT_MS = 5_000
 const NO_HEADERS: PickRequest = { header: () => undefined }
 
 /**
- * connectStream opens the upstream of one TCP or TLS-passthrough connection: a backend by
+ * connectStream opens the upstream of one TCP or TLS connection: a backend by
  * weight, then endpoints through its balancer until one accepts within `connectTimeoutMs`.
  * Refusals and timeouts are passive-health failures, and the next pick skips that endpoint;
  * nothing has been relayed yet, so trying another is safe. An invalid backendRef's share of
