@@ -6,7 +6,7 @@ import type { Exchange } from './listeners/exchange.ts'
 import type { ClientTimeouts } from './listeners/client-timeouts.ts'
 import { ListenerManager } from './listeners/manager.ts'
 import type { GatewayControl, ReloadOutcome, StatusDocument } from './gateway-control.ts'
-import { createAccessLog, type AccessLog } from './log.ts'
+import { createAccessLog, createStreamAccessLog, type AccessLog } from './log.ts'
 import { formatConfigError, type ConfigError } from './resources/config-error.ts'
 import { createRuntime, trimRuntime } from './runtime.ts'
 import { ConfigLoader, type LoadedConfig } from './reload/config-loader.ts'
@@ -67,7 +67,17 @@ export class Gateway implements GatewayControl {
     this.#options = options
     this.#log = options.logger
     this.#accessLog = options.accessLog ? createAccessLog(options.logger) : undefined
-    this.#manager = new ListenerManager((ex) => this.#observe(ex), options.drainTimeoutMs, options.reusePort ?? false, options.clientTimeouts)
+    const streamLog = options.accessLog ? createStreamAccessLog(options.logger) : undefined
+    this.#manager = new ListenerManager(
+      (ex) => this.#observe(ex),
+      options.drainTimeoutMs,
+      options.reusePort ?? false,
+      options.clientTimeouts,
+      (r) => {
+        this.metrics.streams.record(r)
+        streamLog?.(r)
+      }
+    )
   }
 
   /** generation counts applied configurations; 0 until the first one is applied. */

@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino'
 import type { Exchange } from './listeners/exchange.ts'
+import type { StreamObserver } from './listeners/stream-handler.ts'
 
 /** createLogger makes the root logger: JSON lines on stdout, written asynchronously. */
 export function createLogger(level: string, destination: number | string = 1): Logger {
@@ -33,5 +34,28 @@ export function createAccessLog(logger: Logger): AccessLog {
       entry.errorSource = ex.errorSource
     }
     log.info(entry)
+  }
+}
+
+/**
+ * createStreamAccessLog returns the access logger of TCP, TLS and UDP listeners:
+ * one line per connection (or UDP session) when it ends, with its listener, route, client,
+ * upstream endpoint, bytes each way, duration, TLS server name and why it ended.
+ */
+export function createStreamAccessLog(logger: Logger): StreamObserver {
+  const log = logger.child({ log: 'access' })
+  return (r) => {
+    log.info({
+      protocol: r.protocol,
+      listener: r.listener,
+      route: r.route,
+      client: r.client,
+      upstream: r.upstream,
+      ...(r.serverName !== undefined ? { sni: r.serverName } : {}),
+      bytesUp: r.bytesUp,
+      bytesDown: r.bytesDown,
+      duration: Math.round(r.durationMs * 1000) / 1000,
+      end: r.end,
+    })
   }
 }

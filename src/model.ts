@@ -10,11 +10,17 @@ export interface Model {
 }
 
 /** SocketProtocol is how bytes on a listening socket are read. */
-export type SocketProtocol = 'HTTP' | 'HTTPS'
+export type SocketProtocol = 'HTTP' | 'HTTPS' | StreamProtocol
+
+/**
+ * StreamProtocol is a listener whose traffic is relayed as it comes: TCP connections, TLS ones
+ * passed through by SNI, or UDP datagrams in per-client sessions.
+ */
+export type StreamProtocol = 'TCP' | 'TLS' | 'UDP'
 
 /** SocketModel is one listening socket (address:port) and the Gateway listeners merged onto it. */
 export interface SocketModel {
-  /** `address:port`, the identity kept across reloads. */
+  /** `address:port` (`address:port/udp` for UDP), the identity kept across reloads. */
   readonly key: string
   readonly address: string
   readonly port: number
@@ -34,9 +40,28 @@ export interface ListenerModel {
   readonly tls?: ListenerTls
   /** Every attached route match, already in Gateway API precedence order. */
   readonly routes: readonly RouteModel[]
+  /** On a TCP, TLS or UDP listener: the TCPRoutes, TLSRoutes or UDPRoutes attached, oldest first. */
+  readonly streams?: readonly StreamRouteModel[]
 }
 
-/** ListenerTls is the certificate set an HTTPS listener terminates with. */
+/**
+ * StreamRouteModel is a TCPRoute, TLSRoute or UDPRoute on one listener: the hostnames it serves
+ * (TLS SNI; `*` otherwise) and the weighted backends of all its rules, which a connection (or a
+ * UDP session) picks from.
+ */
+export interface StreamRouteModel {
+  /** `tcproute/namespace/name`, the identity a reload keeps live connections by. */
+  readonly name: string
+  readonly routeKind: 'TCPRoute' | 'TLSRoute' | 'UDPRoute'
+  readonly routeNamespace: string
+  readonly routeName: string
+  readonly hostnames: readonly string[]
+  readonly backends: readonly BackendModel[]
+  /** Creation time: when two routes claim the same connections, the oldest serves them. */
+  readonly createdAt: number
+}
+
+/** ListenerTls is the certificate set an HTTPS or TLS Terminate listener terminates with. */
 export interface ListenerTls {
   readonly certificates: readonly Certificate[]
 }

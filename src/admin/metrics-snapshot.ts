@@ -1,4 +1,5 @@
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js'
+import { mergeStreams, renderStreams, type StreamSnapshot } from './stream-metrics.ts'
 
 /** Quantiles reported for latency summaries. */
 const QUANTILES = [0.5, 0.9, 0.99, 0.999] as const
@@ -47,6 +48,8 @@ export interface MetricsSnapshot {
   readonly reloadsFailed: number
   readonly generation: number
   readonly lastReloadSuccessSeconds: number
+  /** TCP, TLS and UDP listener counters; absent when none has ended a connection. */
+  readonly streams?: readonly StreamSnapshot[]
 }
 
 /** encodeLatency compresses a histogram for a snapshot. */
@@ -80,6 +83,7 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[]): MetricsSn
     reloadsFailed: first.reloadsFailed,
     generation: Math.min(...snapshots.map((s) => s.generation)),
     lastReloadSuccessSeconds: Math.max(...snapshots.map((s) => s.lastReloadSuccessSeconds)),
+    streams: mergeStreams(snapshots.flatMap((s) => s.streams ?? [])),
   }
 }
 
@@ -165,6 +169,7 @@ export function renderSnapshot(s: MetricsSnapshot): string {
       '# TYPE weir_config_last_reload_success_timestamp_seconds gauge',
       `weir_config_last_reload_success_timestamp_seconds ${s.lastReloadSuccessSeconds}`,
       ...renderPools(s.pools),
+      ...renderStreams(s.streams ?? []),
     ].join('\n') + '\n'
   )
 }

@@ -1,5 +1,6 @@
 import type { Histogram } from 'hdr-histogram-js'
 import type { Exchange } from '../listeners/exchange.ts'
+import { StreamMetrics } from './stream-metrics.ts'
 import { encodeLatency, MAX_LATENCY_US, newLatencyHistogram, renderSnapshot, type MetricsSnapshot, type PoolSnapshot, type RouteSnapshot } from './metrics-snapshot.ts'
 
 /**
@@ -60,6 +61,8 @@ export class Metrics {
   reloadsFailed = 0
   generation = 0
   lastReloadSuccessSeconds = 0
+  /** Ended TCP/TLS connections and UDP sessions. */
+  readonly streams = new StreamMetrics()
   /** poolSnapshots reports the inference pools' counters (set by the runtime that owns them). */
   poolSnapshots: () => readonly PoolSnapshot[] = () => []
 
@@ -90,6 +93,7 @@ export class Metrics {
       reloadsFailed: this.reloadsFailed,
       generation: this.generation,
       lastReloadSuccessSeconds: this.lastReloadSuccessSeconds,
+      streams: this.streams.snapshot(),
     }
   }
 

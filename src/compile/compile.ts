@@ -1,15 +1,18 @@
-import type { Model } from '../model.ts'
+import type { Model, SocketModel, StreamProtocol } from '../model.ts'
 import type { BackendUse } from './compile-backend.ts'
 import { compileRoute } from './compile-route.ts'
 import { CompileScope, type CompileRuntime } from './compile-scope.ts'
 import { RouteTable, type CompiledRoute } from './route-table.ts'
 import { SocketTable, type CompiledListener } from './socket-table.ts'
+import { compileStreamTable, type StreamTable } from './stream-table.ts'
 
 /** Snapshot is one generation of compiled tables, keyed by socket (`address:port`). Never mutated. */
 export interface Snapshot {
   readonly generation: number
   readonly model: Model
   readonly tables: ReadonlyMap<string, SocketTable>
+  /** TCP, TLS and UDP sockets, whose connections (or datagrams) are relayed as they come. */
+  readonly streams: ReadonlyMap<string, StreamTable>
   /** What the snapshot uses of the long-lived state, so the rest can be dropped after apply. */
   readonly use: BackendUse
 }
@@ -34,7 +37,13 @@ export function compile(model: Model, rt: CompileRuntime, generation: number): S
 export function* compileSteps(model: Model, rt: CompileRuntime, generation: number): Generator<void, Snapshot> {
   const scope = new CompileScope(rt)
   const tables = new Map<string, SocketTable>()
+  const streams = new Map<string, StreamTable>()
   for (const socket of model.sockets) {
+    if (isStreamSocket(socket)) {
+      streams.set(socket.key, compileStreamTable(socket, scope))
+      yield
+      continue
+    }
     const listeners: CompiledListener[] = []
     for (const l of socket.listeners) {
       const routes: CompiledRoute[] = []
@@ -52,5 +61,9 @@ export function* compileSteps(model: Model, rt: CompileRuntime, generation: numb
     }
     tables.set(socket.key, new SocketTable(socket.key, socket.port, socket.protocol, listeners))
   }
-  return Object.freeze({ generation, model, tables, use: scope.use })
+  return Object.freeze({ generation, model, tables, streams, use: scope.use })
+}
+
+function isStreamSocket(s: SocketModel): s is SocketModel & { protocol: StreamProtocol } {
+  return s.protocol === 'TCP' || s.protocol === 'TLS' || s.protocol === 'UDP'
 }

@@ -1,13 +1,13 @@
 import http2 from 'node:http2'
 import tls from 'node:tls'
-import type { ListenerTls } from '../model.ts'
 import { DeadlineClock, type ClientTimeouts, type TimedConnection } from './client-timeouts.ts'
 import { ConnectionSet, type Closable } from './connection-set.ts'
 import type { ExchangeObserver } from './exchange.ts'
 import { Http2Session } from './http2-session.ts'
-import type { ConnectionHost, ServedListener, SocketHandler } from './http-handler.ts'
+import type { ConnectionHost, SocketHandler } from './http-handler.ts'
 import { Http1Connection } from './http1-connection.ts'
 import type { ListenerSocket } from './listener-socket.ts'
+import { SniContexts } from './sni-contexts.ts'
 import { NodeSocketTransport } from './transport.ts'
 
 /**
@@ -25,8 +25,7 @@ export class TlsListener implements ListenerSocket, ConnectionHost {
   readonly #h2: http2.Http2Server
   readonly #connections = new ConnectionSet<Closable & TimedConnection>()
   readonly clock: DeadlineClock
-  #contexts = new Map<ServedListener, tls.SecureContext>()
-  #defaultContext: tls.SecureContext | undefined
+  #contexts: SniContexts
 
   private constructor(
     readonly key: string,
@@ -36,7 +35,7 @@ export class TlsListener implements ListenerSocket, ConnectionHost {
   ) {
     this.handler = table
     this.clock = new DeadlineClock(timeouts, () => this.#connections.values())
-    this.#buildContexts(table)
+    this.#contexts = new SniContexts(table.listeners)
     this.#h2 = http2.createServer()
     this.#h2.on('session', (session) => {
       const s = new Http2Session(session, this)
@@ -48,7 +47,7 @@ export class TlsListener implements ListenerSocket, ConnectionHost {
         // A client that connects and never finishes its handshake is held no longer than a request head.
         handshakeTimeout: timeouts.headerMs,
         SNICallback: (name, cb) => cb(null, this.#contextFor(name)),
-        ...this.#defaultKeyPair(table),
+        ...this.#contexts.defaultKeyPair,
       },
       (socket) => this.#accept(socket)
     )
@@ -90,9 +89,9 @@ export class TlsListener implements ListenerSocket, ConnectionHost {
   }
 
   swap(table: SocketHandler): void {
-    this.#buildContexts(table)
+    this.#contexts = new SniContexts(table.listeners)
     this.handler = table
-    const pair = this.#defaultKeyPair(table)
+    const pair = this.#contexts.defaultKeyPair
     if (pair.cert) this.#server.setSecureContext(pair)
   }
 
@@ -122,31 +121,6 @@ export class TlsListener implements ListenerSocket, ConnectionHost {
   }
 
   #contextFor(serverName: string): tls.SecureContext | undefined {
-    const listener = this.handler.listenerFor(serverName.toLowerCase())
-    return (listener && this.#contexts.get(listener)) ?? this.#defaultContext
+    return this.#contexts.contextFor(this.handler.listenerFor(serverName.toLowerCase()))
   }
-
-  #buildContexts(table: SocketHandler): void {
-    const contexts = new Map<ServedListener, tls.SecureContext>()
-    let fallback: tls.SecureContext | undefined
-    for (const l of table.listeners) {
-      if (!l.tls) continue
-      const ctx = tls.createSecureContext(keyPair(l.tls))
-      contexts.set(l, ctx)
-      if (!fallback || l.hostname === undefined) fallback = ctx
-    }
-    this.#contexts = contexts
-    this.#defaultContext = fallback
-  }
-
-  /** defaultKeyPair is served to clients that send no SNI: the catch-all listener's, else the first. */
-  #defaultKeyPair(table: SocketHandler): { cert?: string[]; key?: string[] } {
-    const withTls = table.listeners.filter((l) => l.tls)
-    const chosen = withTls.find((l) => l.hostname === undefined) ?? withTls[0]
-    return chosen?.tls ? keyPair(chosen.tls) : {}
-  }
-}
-
-function keyPair(t: ListenerTls): { cert: string[]; key: string[] } {
-  return { cert: t.certificates.map((c) => c.certPem), key: t.certificates.map((c) => c.keyPem) }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { formatConfigError } from '../resources/config-error.ts'
 import { loadResources } from '../resources/load.ts'
-import type { BackendModel, InferencePoolModel, Model, RouteModel } from '../model.ts'
+import type { BackendModel, InferencePoolModel, Model, RouteModel, StreamRouteModel } from '../model.ts'
 import { translate } from '../translate/translate.ts'
 
 /** FIXED_NOW makes first-seen times equal for every object, so precedence ties break by name. */
@@ -44,8 +44,13 @@ function summariseModel(model: Model): unknown {
       ...(l.hostname ? { hostname: l.hostname } : {}),
       ...(l.tls ? { certificates: l.tls.certificates.map((c) => c.secret) } : {}),
       routes: l.routes.map(summariseRoute),
+      ...(l.streams ? { streams: l.streams.map(summariseStream) } : {}),
     })),
   }))
+}
+
+function summariseStream(r: StreamRouteModel): string {
+  return `${r.name}: ${r.hostnames.join(',')} -> ${r.backends.map(summariseBackend).join(', ')}`
 }
 
 function summariseRoute(r: RouteModel): string {

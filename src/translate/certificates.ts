@@ -18,7 +18,7 @@ export interface CertificateResolution {
 }
 
 /**
- * resolveCertificates loads the key pairs an HTTPS listener refers to (ListenerTLSConfig): core
+ * resolveCertificates loads the key pairs an HTTPS or TLS Terminate listener refers to (ListenerTLSConfig): core
  * Secrets only, cross-namespace refs need a ReferenceGrant (else RefNotPermitted), and a missing,
  * unsupported or malformed Secret is InvalidCertificateRef. Valid refs are kept even when others
  * fail, so a listener with one good certificate still serves.
@@ -31,7 +31,7 @@ export function resolveCertificates(ctx: TranslateContext, l: ListenerContext): 
     error ??= new StatusError('ResolvedRefs', reason, message)
   }
   if (refs.length === 0) {
-    fail('InvalidCertificateRef', 'an HTTPS listener needs at least one tls.certificateRefs entry')
+    fail('InvalidCertificateRef', `an ${l.protocol === 'TLS' ? 'TLS Terminate' : 'HTTPS'} listener needs at least one tls.certificateRefs entry`)
   }
   for (const ref of refs) {
     const group = ref.group ?? ''

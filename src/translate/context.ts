@@ -6,6 +6,7 @@ import type {
   InferencePolicyName,
   InferencePoolModel,
   RouteModel,
+  StreamRouteModel,
   UpstreamProtocol,
   UpstreamTls,
 } from '../model.ts'
@@ -103,6 +104,8 @@ export class ListenerContext {
   attachedRoutes = 0
   certificates: Certificate[] = []
   readonly routes: RouteModel[] = []
+  /** TCPRoutes or TLSRoutes attached to a TCP or TLS listener. */
+  readonly streams: StreamRouteModel[] = []
   /** Set when the listener can carry traffic once bound (accepted, refs usable). */
   servable = false
 

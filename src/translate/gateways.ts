@@ -21,6 +21,9 @@ interface GatewaySpec {
 const ROUTE_KINDS_BY_PROTOCOL: Readonly<Record<string, readonly RouteGroupKind[]>> = {
   HTTP: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }],
   HTTPS: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }],
+  TCP: [{ group: GATEWAY_GROUP, kind: 'TCPRoute' }],
+  TLS: [{ group: GATEWAY_GROUP, kind: 'TLSRoute' }],
+  UDP: [{ group: GATEWAY_GROUP, kind: 'UDPRoute' }],
 }
 
 /**
@@ -98,14 +101,14 @@ function validateListener(ctx: TranslateContext, l: ListenerContext): void {
       'Accepted',
       'False',
       'UnsupportedProtocol',
-      `protocol ${l.protocol} is not supported yet: Weir serves HTTP and HTTPS listeners`
+      `protocol ${l.protocol} is not supported: Weir serves HTTP, HTTPS, TCP, TLS and UDP listeners`
     )
     return
   }
   if (l.hostname !== undefined && isIPAddressHostname(l.hostname)) {
     l.conditions.set('Accepted', 'False', 'UnsupportedValue', 'hostname must be a DNS name, not an IP address')
-  } else if (l.protocol === 'HTTP' && l.spec.tls) {
-    l.conditions.set('Accepted', 'False', 'UnsupportedValue', 'tls must not be set on an HTTP listener')
+  } else if ((l.protocol === 'HTTP' || l.protocol === 'TCP' || l.protocol === 'UDP') && l.spec.tls) {
+    l.conditions.set('Accepted', 'False', 'UnsupportedValue', `tls must not be set on a ${l.protocol} listener`)
   } else if (l.protocol === 'HTTPS' && (l.spec.tls?.mode ?? 'Terminate') !== 'Terminate') {
     l.conditions.set(
       'Accepted',
@@ -117,7 +120,7 @@ function validateListener(ctx: TranslateContext, l: ListenerContext): void {
     l.conditions.set('Accepted', 'True', 'Accepted', 'Listener is accepted')
   }
   resolveRouteKinds(l, kinds)
-  if (l.protocol === 'HTTPS') {
+  if (terminatesTls(l)) {
     const { certificates, error } = resolveCertificates(ctx, l)
     l.certificates = certificates
     if (error) l.conditions.set('ResolvedRefs', 'False', error.reason, error.message)
@@ -153,12 +156,17 @@ function resolveRouteKinds(l: ListenerContext, kinds: readonly RouteGroupKind[])
   }
 }
 
+/** terminatesTls tells whether Weir holds the listener's certificates: HTTPS, and TLS in mode Terminate (the default). */
+export function terminatesTls(l: ListenerContext): boolean {
+  return l.protocol === 'HTTPS' || (l.protocol === 'TLS' && (l.spec.tls?.mode ?? 'Terminate') === 'Terminate')
+}
+
 /** finishListener sets Programmed and decides whether the listener carries traffic. */
 function finishListener(l: ListenerContext): void {
   if (l.conditions.get('Programmed')) return // already decided (Pending)
   const accepted = l.conditions.isTrue('Accepted')
   const hasKinds = l.supportedKinds.length > 0
-  const hasCerts = l.protocol !== 'HTTPS' || l.certificates.length > 0
+  const hasCerts = !terminatesTls(l) || l.certificates.length > 0
   l.servable = accepted && hasKinds && hasCerts
   if (l.servable) {
     l.conditions.set('Programmed', 'True', 'Programmed', 'Listener is programmed')

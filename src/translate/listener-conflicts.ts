@@ -2,7 +2,7 @@ import type { GatewayContext, ListenerContext } from './context.ts'
 import { hostnamesOverlap } from './hostnames.ts'
 
 /** CONFLICT_PROTOCOLS are the protocols Weir serves; others are not accepted and cannot conflict. */
-const CONFLICT_PROTOCOLS = new Set(['HTTP', 'HTTPS'])
+const CONFLICT_PROTOCOLS = new Set(['HTTP', 'HTTPS', 'TCP', 'TLS', 'UDP'])
 
 /**
  * detectListenerConflicts applies the distinct-listener rules (GatewaySpec.Listeners) across
@@ -13,20 +13,21 @@ const CONFLICT_PROTOCOLS = new Set(['HTTP', 'HTTPS'])
  */
 export function detectListenerConflicts(gateways: readonly GatewayContext[]): void {
   for (const group of socketGroups(gateways).values()) {
-    const protocols = new Set(group.map((l) => l.protocol))
+    const protocols = new Set(group.map(conflictProtocol))
     if (protocols.size > 1) {
       for (const l of group) {
         markConflicted(
           l,
           'ProtocolConflict',
-          `port ${l.port} is also used with protocol ${[...protocols].filter((p) => p !== l.protocol).join(', ')}`
+          `port ${l.port} is also used with protocol ${[...protocols].filter((p) => p !== conflictProtocol(l)).join(', ')}`
         )
       }
       continue
     }
     const byHostname = new Map<string, ListenerContext[]>()
     for (const l of group) {
-      const key = l.hostname ?? ''
+      // A TCP or UDP listener's hostname is ignored: nothing in the bytes tells two of them apart.
+      const key = l.protocol === 'TCP' || l.protocol === 'UDP' ? '' : (l.hostname ?? '')
       const same = byHostname.get(key)
       if (same) same.push(l)
       else byHostname.set(key, [l])
@@ -38,7 +39,9 @@ export function detectListenerConflicts(gateways: readonly GatewayContext[]): vo
         markConflicted(
           l,
           'HostnameConflict',
-          `listeners ${names} use port ${l.port} with ${hostname ? `hostname ${hostname}` : 'no hostname'}`
+          l.protocol === 'TCP' || l.protocol === 'UDP'
+            ? `listeners ${names} use ${l.protocol} port ${l.port}, whose traffic carries no hostname to tell them apart`
+            : `listeners ${names} use port ${l.port} with ${hostname ? `hostname ${hostname}` : 'no hostname'}`
         )
       }
     }
@@ -66,6 +69,15 @@ export function detectOverlappingTls(gateways: readonly GatewayContext[]): void 
   }
 }
 
+/**
+ * conflictProtocol is what must agree across a port: the protocol, and for TLS the mode, since
+ * one port cannot both terminate and pass through (tlsroute-listener-mixed-termination-not-supported).
+ */
+function conflictProtocol(l: ListenerContext): string {
+  if (l.protocol !== 'TLS') return l.protocol
+  return `TLS ${l.spec.tls?.mode ?? 'Terminate'}`
+}
+
 function socketGroups(gateways: readonly GatewayContext[]): Map<string, ListenerContext[]> {
   const groups = new Map<string, ListenerContext[]>()
   for (const g of gateways) {
@@ -73,7 +85,8 @@ function socketGroups(gateways: readonly GatewayContext[]): Map<string, Listener
     for (const l of g.listeners) {
       if (!CONFLICT_PROTOCOLS.has(l.protocol)) continue
       for (const address of g.addresses) {
-        const key = `${address}:${l.port}`
+        // UDP ports are apart from TCP ones: DNS on 53/udp and 53/tcp do not conflict.
+        const key = `${address}:${l.port}${l.protocol === 'UDP' ? '/udp' : ''}`
         const list = groups.get(key)
         if (list) list.push(l)
         else groups.set(key, [l])

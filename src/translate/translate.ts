@@ -1,10 +1,10 @@
-import type { ListenerModel, Model, SocketModel, SocketProtocol } from '../model.ts'
+import type { ListenerModel, Model, SocketModel, SocketProtocol, StreamRouteModel } from '../model.ts'
 import type { CanonicalKind } from '../resources/kinds.ts'
 import { keyOf, type Resources } from '../resources/resources.ts'
 import { resolveParent, type ParentRef } from './attach.ts'
 import { DEFAULT_CONTROLLER_NAME, TranslateContext, type TranslateOptions } from './context.ts'
 import { processGatewayClasses } from './gateway-classes.ts'
-import { processGateways } from './gateways.ts'
+import { processGateways, terminatesTls } from './gateways.ts'
 import { processHTTPRoutes } from './http-routes.ts'
 import { processBackendTlsPolicies } from './backend-tls-policies.ts'
 import { processInferenceModels } from './inference-models.ts'
@@ -16,6 +16,7 @@ import { writePolicyStatus } from './policy-targets.ts'
 import { processTrafficPolicies } from './traffic-policies.ts'
 import { compareRoutes } from './precedence.ts'
 import { Conditions, statusEntry, type StatusMap } from './status.ts'
+import { processStreamRoutes } from './stream-routes.ts'
 
 /** TranslateResult is the resolved model of one generation and the status of every resource. */
 export interface TranslateResult {
@@ -24,7 +25,7 @@ export interface TranslateResult {
 }
 
 /** Route kinds Weir reads but does not serve yet; their parents report why. */
-const UNSERVED_ROUTE_KINDS: readonly CanonicalKind[] = ['GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute']
+const UNSERVED_ROUTE_KINDS: readonly CanonicalKind[] = ['GRPCRoute']
 
 /** Kinds that will get their own status once implemented; until then they say so. */
 const UNIMPLEMENTED_KINDS: readonly CanonicalKind[] = ['ListenerSet']
@@ -48,6 +49,9 @@ export function translate(resources: Resources, options: TranslateOptions): Tran
   processInferencePools(ctx)
   processInferenceModels(ctx, status)
   processInferenceObjectives(ctx, status)
+  processStreamRoutes(ctx, status, 'TCPRoute')
+  processStreamRoutes(ctx, status, 'TLSRoute')
+  processStreamRoutes(ctx, status, 'UDPRoute')
   processHTTPRoutes(ctx, status, keyOf)
   writeInferencePoolStatus(ctx, status)
   for (const p of policies) writePolicyStatus(ctx, p, status, firstControllerName(ctx))
@@ -129,11 +133,12 @@ function buildModel(ctx: TranslateContext): Model {
         gatewayKey: keyOf(g.resource),
         name: l.name,
         hostname: l.hostname,
-        ...(l.protocol === 'HTTPS' ? { tls: { certificates: l.certificates } } : {}),
+        ...(terminatesTls(l) ? { tls: { certificates: l.certificates } } : {}),
         routes: [...l.routes].sort(compareRoutes),
+        ...(l.streams.length > 0 ? { streams: [...l.streams].sort(oldestFirst) } : {}),
       }
       for (const address of g.addresses) {
-        const key = socketKey(address, l.port)
+        const key = l.protocol === 'UDP' ? `${socketKey(address, l.port)}/udp` : socketKey(address, l.port)
         let s = sockets.get(key)
         if (!s) sockets.set(key, (s = { address, port: l.port, protocol: l.protocol as SocketProtocol, listeners: [] }))
         s.listeners.push(listener)
@@ -144,6 +149,10 @@ function buildModel(ctx: TranslateContext): Model {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, s]) => ({ key, ...s }))
   return { sockets: list }
+}
+
+function oldestFirst(a: StreamRouteModel, b: StreamRouteModel): number {
+  return a.createdAt - b.createdAt || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
 }
 
 /** firstControllerName is the controllerName reported by policies with no Gateway ancestor. */
