@@ -1,5 +1,6 @@
 import { formatConfigError } from '../resources/config-error.ts'
 import { loadResources } from '../resources/load.ts'
+import { counted } from '../plural.ts'
 import { isProblem, type Condition, type StatusEntry } from '../translate/status.ts'
 import { translate } from '../translate/translate.ts'
 
@@ -45,8 +46,8 @@ export function formatCheckReport(dir: string, r: CheckReport): string {
   const bad = r.errors.length + r.problems.length
   lines.push(
     bad === 0
-      ? `${dir}: configuration is valid (${r.resources} resources)`
-      : `${dir}: ${r.errors.length} config errors, ${r.problems.length} problems in status (${r.resources} resources)`
+      ? `${dir}: configuration is valid (${counted(r.resources, 'resource')})`
+      : `${dir}: ${counted(r.errors.length, 'config error')}, ${counted(r.problems.length, 'problem')} in status (${counted(r.resources, 'resource')})`
   )
   return lines.join('\n')
 }

@@ -6,6 +6,7 @@ import { createLogger } from '../log.ts'
 import { startServiceNotify } from '../ops/service-notify.ts'
 import { formatConfigError } from '../resources/config-error.ts'
 import { loadResources } from '../resources/load.ts'
+import { counted } from '../plural.ts'
 import { watchConfig } from '../resources/watch.ts'
 import { serveSupervisorRequests } from '../workers/worker-process.ts'
 import { WORKER_ENV } from '../workers/worker-protocol.ts'
@@ -66,7 +67,7 @@ async function startGateway(options: CliOptions, logger: Logger): Promise<Gatewa
   if (first.applied && first.bindFailures.length === 0) return gateway
   if (!first.applied) {
     for (const e of first.errors) console.error(formatConfigError(e))
-    console.error(`weir: ${first.errors.length} config errors in ${options.configDir}; not starting`)
+    console.error(`weir: ${counted(first.errors.length, 'config error')} in ${options.configDir}; not starting`)
   } else {
     printBindFailures(first.bindFailures)
   }
@@ -86,7 +87,7 @@ async function startWorkers(options: CliOptions, logger: Logger): Promise<Worker
   const loaded = await loadResources(options.configDir as string)
   if (loaded.errors.length > 0) {
     for (const e of loaded.errors) console.error(formatConfigError(e))
-    console.error(`weir: ${loaded.errors.length} config errors in ${options.configDir}; not starting`)
+    console.error(`weir: ${counted(loaded.errors.length, 'config error')} in ${options.configDir}; not starting`)
     return 1
   }
   try {
