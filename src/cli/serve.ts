@@ -43,7 +43,7 @@ export async function serve(options: CliOptions): Promise<number> {
   }, () => (control instanceof WorkerSupervisor ? control.kill() : undefined))
 }
 
-function gatewayFor(options: CliOptions, logger: Logger, reusePort: boolean): Gateway {
+function gatewayFor(options: CliOptions, logger: Logger, reusePort: boolean, logStatusProblems = true): Gateway {
   return new Gateway({
     configDir: options.configDir as string,
     bindAddress: options.bindAddress,
@@ -53,6 +53,7 @@ function gatewayFor(options: CliOptions, logger: Logger, reusePort: boolean): Ga
     drainTimeoutMs: options.drainTimeoutMs,
     reusePort,
     clientTimeouts: options.clientTimeouts,
+    logStatusProblems,
   })
 }
 
@@ -106,7 +107,8 @@ async function startWorkers(options: CliOptions, logger: Logger): Promise<Worker
  * appear once (every worker logs its own bind failures).
  */
 async function serveAsWorker(options: CliOptions, index: number, logger: Logger): Promise<number> {
-  const gateway = gatewayFor(options, logger, true)
+  // Every worker reads the same files: worker 0 alone logs their status problems.
+  const gateway = gatewayFor(options, logger, true, index === 0)
   const first = await gateway.start()
   if (!first.applied || first.bindFailures.length > 0) {
     if (index === 0) for (const e of first.errors) console.error(formatConfigError(e))

@@ -74,6 +74,25 @@ describe('weir check', () => {
     await dir.cleanup()
   })
 
+  test('a policy its target does not accept is a problem too (status.ancestors)', async () => {
+    const dir = await tempConfig({
+      'gw.yaml': gatewayYaml('gw', [{ name: 'http', port: 8080 }]),
+      'policy.yaml': `apiVersion: gateway.networking.k8s.io/v1
+kind: BackendTLSPolicy
+metadata: {name: tls-to-nothing}
+spec:
+  targetRefs: [{group: "", kind: Service, name: not-there}]
+  validation: {hostname: x.internal, wellKnownCACertificates: System}
+`,
+    })
+    const r = await run(['check', '--config', dir.path])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain(
+      'problem: BackendTLSPolicy default/tls-to-nothing ancestor Service default/not-there: Accepted=False TargetNotFound: Service default/not-there not found'
+    )
+    await dir.cleanup()
+  })
+
   test('--json prints the report as JSON', async () => {
     const dir = await tempConfig({ 'gw.yaml': gatewayYaml('gw', [{ name: 'http', port: 8080 }]) })
     const r = await run(['check', '--config', dir.path, '--json'])
