@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import { Metrics } from './admin/metrics.ts'
 import { compileSteps, type Snapshot } from './compile/compile.ts'
+import { explainRequest, type Explanation, type ExplainRequest } from './explain/explain.ts'
 import type { BindFailure } from './listeners/bind-error.ts'
 import type { Exchange } from './listeners/exchange.ts'
 import type { ClientTimeouts } from './listeners/client-timeouts.ts'
@@ -97,6 +98,11 @@ export class Gateway implements GatewayControl {
   /** metricsText is what GET /metrics returns. */
   metricsText(): string {
     return this.metrics.render()
+  }
+
+  /** explain says how the tables being served would route a request. */
+  explain(request: ExplainRequest): Explanation | undefined {
+    return this.#snapshot ? explainRequest(this.#snapshot, request) : undefined
   }
 
   /** boundSockets lists the sockets being served (`address:port`). */

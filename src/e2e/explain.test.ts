@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
-import { gatewayYaml, serviceYaml, tempConfig, type ConfigDir } from '../testing/harness.ts'
+import type { Explanation } from '../explain/explain.ts'
+import { freePort, gatewayYaml, serviceYaml, tempConfig, type ConfigDir } from '../testing/harness.ts'
+import { ProcessOutput } from '../testing/process-output.ts'
+import { startUpstream } from '../testing/upstream.ts'
 
 // `weir explain`: which listener, route and backends a request would take, and why the others
 // did not match, from the same compiled tables that serve traffic. Runs the real entry point.
@@ -119,5 +122,56 @@ describe('weir explain', () => {
     const refused = await explain(['--config', dir.path, 'http://127.0.0.1:9999/'])
     expect(refused.code).toBe(1)
     expect(refused.stdout.split('\n')[0]).toBe('no listener on port 9999: the connection is refused (sockets: 0.0.0.0:8080)')
+  })
+})
+
+describe('GET /explain on the admin server', () => {
+  test('explains with the tables being served: the route it names is the one the request then takes', async () => {
+    const upstream = startUpstream('app')
+    const port = freePort()
+    const adminPort = freePort()
+    const served = await tempConfig({
+      'gw.yaml': gatewayYaml('gw', [{ name: 'http', port }]),
+      'app.yaml': serviceYaml('app', [upstream.port]),
+      'route.yaml': `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r}
+spec:
+  parentRefs: [{name: gw}]
+  rules:
+  - matches: [{headers: [{name: x-beta, value: "yes"}]}]
+    backendRefs: [{name: missing, port: 80}]
+  - backendRefs: [{name: app, port: 80}]
+`,
+    })
+    const args = ['--config', served.path, '--bind', '127.0.0.1', '--admin', `127.0.0.1:${adminPort}`]
+    const proc = Bun.spawn(['bun', main, ...args], { stdout: 'pipe', stderr: 'pipe' })
+    const output = new ProcessOutput(proc.stdout as ReadableStream<Uint8Array>)
+    const admin = `http://127.0.0.1:${adminPort}`
+    try {
+      await output.until('"configuration applied"')
+      const target = `http://127.0.0.1:${port}/page`
+      const q = new URLSearchParams({ url: target, header: 'X-Beta: no' })
+      const res = await fetch(`${admin}/explain?${q}`)
+      expect(res.status).toBe(200)
+      const e = (await res.json()) as Explanation
+      if (!e.route) throw new Error(`no route: ${e.verdict}`)
+      expect(e.route.name).toBe('httproute/default/r/rule/1/match/0')
+      expect(e.route.backends[0]?.endpoints).toEqual([`127.0.0.1:${upstream.port}`])
+      expect(e.notMatched).toEqual([{ route: 'httproute/default/r/rule/0/match/0', why: 'header x-beta Exact "yes": x-beta is "no"' }])
+      // The real request goes where the explanation said.
+      expect((await fetch(target, { headers: { 'x-beta': 'no' } })).headers.get('x-upstream')).toBe('app')
+      await output.until('"log":"access"')
+      expect(output.text).toContain(`"route":"${e.route.name}"`)
+
+      const withBeta = await fetch(`${admin}/explain?${new URLSearchParams({ url: target, header: 'x-beta: yes' })}`)
+      expect(((await withBeta.json()) as Explanation).route?.name).toBe('httproute/default/r/rule/0/match/0')
+      expect((await fetch(`${admin}/explain`)).status).toBe(400)
+    } finally {
+      proc.kill('SIGTERM')
+      await proc.exited
+      await upstream.stop()
+      await served.cleanup()
+    }
   })
 })
