@@ -156,7 +156,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         command = 'help'
         break
       default:
-        if (command === 'explain' && url === undefined && /^https?:\/\//.test(arg)) {
+        if (command === 'explain' && url === undefined && /^https?:\/\/[^/]/.test(arg) && URL.canParse(arg)) {
           url = arg
           break
         }

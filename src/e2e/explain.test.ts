@@ -105,6 +105,15 @@ describe('weir explain', () => {
     expect(r.stdout).toContain('not route httproute/default/api/rule/0/match/0: for hostname api.example.com, not www.example.com')
   })
 
+  test('the path is normalised as Weir normalises request targets (dot segments, %-encoded letters)', async () => {
+    const r = await explain(['--config', dir.path, 'http://api.example.com:8080/x/../%76%32/a?q=1', '-H', 'x-beta: yes'])
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual([
+      'default/gw/http → httproute/default/api/rule/0/match/0',
+      '',
+      'request: GET host api.example.com port 8080 path /v2/a query q=1',
+    ])
+  })
+
   test('a backend Weir cannot use is shown with the status its share gets', async () => {
     const r = await explain(['--config', dir.path, 'http://api.example.com:8080/v3', '--json'])
     expect(r.code).toBe(0)

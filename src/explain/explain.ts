@@ -55,7 +55,8 @@ export function explainRequest(snapshot: Snapshot, req: ExplainRequest): Explana
   const url = new URL(req.url)
   const https = url.protocol === 'https:'
   const port = url.port === '' ? (https ? 443 : 80) : Number(url.port)
-  const target = splitTarget(`${url.pathname}${url.search}`) ?? { path: url.pathname, rawQuery: '' }
+  // The path as Weir normalises a request target, not as the URL class would.
+  const target = splitTarget(req.url) ?? { path: url.pathname, rawQuery: url.search.slice(1) }
   const hostHeader = req.headers.find(([k]) => k.toLowerCase() === 'host')?.[1] ?? url.host
   const host = normaliseHost(hostHeader)
   const request = { method: req.method, host, port, path: target.path, query: target.rawQuery }
