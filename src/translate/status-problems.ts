@@ -21,16 +21,24 @@ export interface StatusProblem {
 export function statusProblems(status: StatusMap): { problems: StatusProblem[]; warnings: StatusProblem[] } {
   const problems: StatusProblem[] = []
   const warnings: StatusProblem[] = []
+  // Called on the serving thread after every reload: only a problem allocates (its text).
+  const visit = (entry: StatusEntry, where: () => string, conditions: readonly Condition[]) => {
+    for (const c of conditions) {
+      const advisory = c.type === 'OverlappingTLSConfig'
+      if (!isProblem(c)) continue
+      const resource = describe(entry)
+      const at = where()
+      const found = { resource, where: at, condition: c, text: `${resource}${at}: ${c.type}=${c.status} ${c.reason}: ${c.message}` }
+      ;(advisory ? warnings : problems).push(found)
+    }
+  }
   for (const entry of status.values()) {
-    const resource = describe(entry)
-    for (const { where, condition } of conditionsOf(entry)) {
-      const c = condition
-      const found = { resource, where, condition: c, text: `${resource}${where}: ${c.type}=${c.status} ${c.reason}: ${c.message}` }
-      if (c.type === 'OverlappingTLSConfig') {
-        if (c.status === 'True') warnings.push(found)
-      } else if (isProblem(c)) {
-        problems.push(found)
-      }
+    const s = entry.status as StatusShape
+    if (s.conditions) visit(entry, () => '', s.conditions)
+    for (const l of s.listeners ?? []) visit(entry, () => ` listener ${l.name}`, l.conditions)
+    for (const p of s.parents ?? []) visit(entry, () => ` parent ${refName(p.parentRef)}`, p.conditions)
+    for (const a of s.ancestors ?? []) {
+      visit(entry, () => ` ancestor ${a.ancestorRef.kind ? `${a.ancestorRef.kind} ` : ''}${refName(a.ancestorRef)}`, a.conditions)
     }
   }
   return { problems, warnings }
@@ -47,22 +55,14 @@ interface Ref {
   readonly sectionName?: string
 }
 
-function refName(ref: Ref): string {
-  return `${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}${ref.sectionName ? `/${ref.sectionName}` : ''}`
+/** StatusShape is the part of a status object that holds conditions, per kind. */
+interface StatusShape {
+  readonly conditions?: readonly Condition[]
+  readonly listeners?: readonly { readonly name: string; readonly conditions: readonly Condition[] }[]
+  readonly parents?: readonly { readonly parentRef: Ref; readonly conditions: readonly Condition[] }[]
+  readonly ancestors?: readonly { readonly ancestorRef: Ref & { readonly kind?: string }; readonly conditions: readonly Condition[] }[]
 }
 
-function* conditionsOf(entry: StatusEntry): Iterable<{ where: string; condition: Condition }> {
-  const s = entry.status as {
-    conditions?: Condition[]
-    listeners?: { name: string; conditions: Condition[] }[]
-    parents?: { parentRef: Ref; conditions: Condition[] }[]
-    ancestors?: { ancestorRef: Ref & { kind?: string }; conditions: Condition[] }[]
-  }
-  for (const c of s.conditions ?? []) yield { where: '', condition: c }
-  for (const l of s.listeners ?? []) for (const c of l.conditions) yield { where: ` listener ${l.name}`, condition: c }
-  for (const p of s.parents ?? []) for (const c of p.conditions) yield { where: ` parent ${refName(p.parentRef)}`, condition: c }
-  for (const a of s.ancestors ?? []) {
-    const kind = a.ancestorRef.kind ? `${a.ancestorRef.kind} ` : ''
-    for (const c of a.conditions) yield { where: ` ancestor ${kind}${refName(a.ancestorRef)}`, condition: c }
-  }
+function refName(ref: Ref): string {
+  return `${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}${ref.sectionName ? `/${ref.sectionName}` : ''}`
 }
