@@ -25,10 +25,10 @@ export interface GatewayControl {
   /** metricsText is GET /metrics (Prometheus text), merged across workers. */
   metricsText(): string | Promise<string>
   /**
-   * explain routes a request through the tables being served (GET /explain); undefined before a
-   * configuration is applied. Absent where no tables are in this process (the --workers supervisor).
+   * explain routes a request through the tables being served (GET /explain; one worker's under
+   * --workers); undefined before a configuration is applied.
    */
-  explain?(request: ExplainRequest): Explanation | undefined
+  explain(request: ExplainRequest): Explanation | undefined | Promise<Explanation | undefined>
   stop(): Promise<void>
 }
 

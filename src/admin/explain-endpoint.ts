@@ -4,7 +4,7 @@ import type { GatewayControl } from '../gateway-control.ts'
  * explainResponse answers `GET /explain?url=URL[&method=M][&header=name:%20value]...`: the JSON
  * of `weir explain --json` for that request, against the configuration being served.
  */
-export function explainResponse(gateway: GatewayControl, params: URLSearchParams): Response {
+export async function explainResponse(gateway: GatewayControl, params: URLSearchParams): Promise<Response> {
   const url = params.get('url')
   if (url === null || !/^https?:\/\/[^/]/.test(url) || !URL.canParse(url)) {
     return text(400, 'bad request: give ?url=http://host[:port]/path (and optionally &method=GET&header=name:%20value)\n')
@@ -15,10 +15,7 @@ export function explainResponse(gateway: GatewayControl, params: URLSearchParams
     if (colon < 1) return text(400, `bad request: header ${JSON.stringify(h)} is not name: value\n`)
     headers.push([h.slice(0, colon).trim(), h.slice(colon + 1).trim()])
   }
-  if (!gateway.explain) {
-    return text(501, 'not available with --workers: run `weir explain --config DIR URL` on the same directory\n')
-  }
-  const explanation = gateway.explain({ url, method: params.get('method') ?? 'GET', headers })
+  const explanation = await gateway.explain({ url, method: params.get('method') ?? 'GET', headers })
   return explanation ? Response.json(explanation) : text(503, 'no configuration applied yet\n')
 }
 

@@ -183,4 +183,33 @@ spec:
       await served.cleanup()
     }
   })
+
+  test('with --workers 2 a worker answers it', async () => {
+    const port = freePort()
+    const adminPort = freePort()
+    const served = await tempConfig({
+      'gw.yaml': gatewayYaml('gw', [{ name: 'http', port }]),
+      'app.yaml': serviceYaml('app', [9001]),
+      'route.yaml': `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r}
+spec:
+  parentRefs: [{name: gw}]
+  rules: [{backendRefs: [{name: app, port: 80}]}]
+`,
+    })
+    const args = ['--config', served.path, '--bind', '127.0.0.1', '--admin', `127.0.0.1:${adminPort}`, '--workers', '2']
+    const proc = Bun.spawn(['bun', main, ...args], { stdout: 'pipe', stderr: 'pipe' })
+    const output = new ProcessOutput(proc.stdout as ReadableStream<Uint8Array>)
+    try {
+      await output.until('"workers started"')
+      const res = await fetch(`http://127.0.0.1:${adminPort}/explain?url=${encodeURIComponent(`http://127.0.0.1:${port}/x`)}`)
+      expect(res.status).toBe(200)
+      expect(((await res.json()) as Explanation).route?.name).toBe('httproute/default/r/rule/0/match/0')
+    } finally {
+      proc.kill('SIGTERM')
+      await proc.exited
+      await served.cleanup()
+    }
+  })
 })
