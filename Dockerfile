@@ -1,5 +1,8 @@
 # Weir in a container: `docker build -t weir .`, then (README.md, "Install and run"):
-#   docker run -d --name weir -p 80:8080 -v /srv/weir:/etc/weir:ro --stop-timeout 40 weir
+#   docker run -d --name weir -p 80:80 -p 443:443 -v /srv/weir:/etc/weir:ro --stop-timeout 40 weir
+# Weir listens on the ports the Gateways in /etc/weir name; publish each at the same number.
+# Podman: `podman build --format docker` (the OCI format drops HEALTHCHECK), and
+# `podman run --sysctl net.ipv4.ip_unprivileged_port_start=0 ...` for ports 80 and 443.
 #
 # Stage 1 builds the single-file executable with the pinned Bun; stage 2 is a slim Debian with
 # only that file, since the binary carries the runtime and every dependency but links glibc.

@@ -1,3 +1,4 @@
+import type { Explanation, ExplainRequest } from './explain/explain.ts'
 import type { BindFailure } from './listeners/bind-error.ts'
 import type { ConfigError } from './resources/config-error.ts'
 import type { StatusEntry } from './translate/status.ts'
@@ -23,6 +24,11 @@ export interface GatewayControl {
   statusDocument(): StatusDocument | Promise<StatusDocument>
   /** metricsText is GET /metrics (Prometheus text), merged across workers. */
   metricsText(): string | Promise<string>
+  /**
+   * explain routes a request through the tables being served (GET /explain; one worker's under
+   * --workers); undefined before a configuration is applied.
+   */
+  explain(request: ExplainRequest): Explanation | undefined | Promise<Explanation | undefined>
   stop(): Promise<void>
 }
 

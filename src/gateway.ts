@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import { Metrics } from './admin/metrics.ts'
 import { compileSteps, type Snapshot } from './compile/compile.ts'
+import { explainRequest, type Explanation, type ExplainRequest } from './explain/explain.ts'
 import type { BindFailure } from './listeners/bind-error.ts'
 import type { Exchange } from './listeners/exchange.ts'
 import type { ClientTimeouts } from './listeners/client-timeouts.ts'
@@ -13,6 +14,7 @@ import { ConfigLoader, type LoadedConfig } from './reload/config-loader.ts'
 import { runInSlices } from './reload/slices.ts'
 import { applyBindFailures } from './translate/bind-status.ts'
 import type { StatusMap } from './translate/status.ts'
+import { statusProblems } from './translate/status-problems.ts'
 
 /** GatewayOptions are the settings of one gateway process. */
 export interface GatewayOptions {
@@ -27,6 +29,11 @@ export interface GatewayOptions {
   readonly reusePort?: boolean
   /** How long clients may keep a connection waiting (defaults: nginx's). */
   readonly clientTimeouts?: ClientTimeouts
+  /**
+   * Log each status problem of an applied configuration (default true). Of several `--workers`,
+   * only one does, so each problem is logged once.
+   */
+  readonly logStatusProblems?: boolean
 }
 
 /**
@@ -101,6 +108,11 @@ export class Gateway implements GatewayControl {
   /** metricsText is what GET /metrics returns. */
   metricsText(): string {
     return this.metrics.render()
+  }
+
+  /** explain says how the tables being served would route a request. */
+  explain(request: ExplainRequest): Explanation | undefined {
+    return this.#snapshot ? explainRequest(this.#snapshot, request) : undefined
   }
 
   /** boundSockets lists the sockets being served (`address:port`). */
@@ -180,6 +192,7 @@ export class Gateway implements GatewayControl {
     this.#errors = []
     this.#recordBindFailures(snapshot, failures)
     trimRuntime(this.#rt, snapshot)
+    const problems = this.#logStatusProblems(status, reason)
     this.metrics.reloadsSucceeded++
     this.metrics.generation = generation
     this.metrics.lastReloadSuccessSeconds = Math.floor(Date.now() / 1000)
@@ -190,11 +203,29 @@ export class Gateway implements GatewayControl {
         sockets: this.#manager.boundKeys(),
         ...(failures.length > 0 ? { unbound: failures.map((f) => f.socketKey) } : {}),
         resources: loaded.resourceCount,
+        problems,
         ms: Math.round(performance.now() - started),
       },
       'configuration applied'
     )
     return { applied: true, generation, errors: [], bindFailures: failures }
+  }
+
+  /**
+   * logStatusProblems warns about each condition `weir check` would print as a problem or a
+   * warning, in check's words, so a route to a missing Service is seen in the log and not only in
+   * /status. It returns the number of problems. Bind failures are logged where they happen.
+   */
+  #logStatusProblems(status: StatusMap, reason: string): number {
+    const { problems, warnings } = statusProblems(status)
+    if (this.#options.logStatusProblems === false) return problems.length
+    for (const [label, list] of [['problem', problems], ['warning', warnings]] as const) {
+      for (const p of list) {
+        const { type, status: value, reason: why } = p.condition
+        this.#log.warn({ reason, resource: p.resource, condition: `${type}=${value}`, conditionReason: why }, `${label}: ${p.text}`)
+      }
+    }
+    return problems.length
   }
 
   /** bindAgain tries once more to bind the sockets of the current snapshot that failed. */

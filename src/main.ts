@@ -1,6 +1,8 @@
 import { formatCheckReport, runCheck } from './cli/check.ts'
 import { CliError, parseArgs, USAGE, type CliOptions } from './cli/args.ts'
+import { runExplain } from './cli/explain.ts'
 import { serve } from './cli/serve.ts'
+import { formatExplanation } from './explain/format-explanation.ts'
 import { runHealth } from './ops/health.ts'
 import pkg from '../package.json' with { type: 'json' }
 
@@ -30,6 +32,19 @@ async function main(argv: readonly string[]): Promise<number> {
       console.log(options.json ? JSON.stringify(report, null, 2) : formatCheckReport(dir, report))
       const failures = report.errors.length + (options.errorsOnly ? 0 : report.problems.length)
       return failures === 0 ? 0 : 1
+    }
+    case 'explain': {
+      const result = await runExplain(options.configDir as string, options.request as NonNullable<CliOptions['request']>, {
+        bindAddress: options.bindAddress,
+        ...(options.controllerName !== undefined ? { controllerName: options.controllerName } : {}),
+      })
+      if ('errors' in result) {
+        for (const e of result.errors) console.error(`error: ${e}`)
+        console.error(`weir: ${options.configDir} cannot be loaded; nothing to explain`)
+        return 1
+      }
+      console.log(options.json ? JSON.stringify(result, null, 2) : formatExplanation(result))
+      return result.route ? 0 : 1
     }
     case 'serve':
       return serve(options)

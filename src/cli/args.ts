@@ -2,7 +2,7 @@ import { DEFAULT_CLIENT_TIMEOUTS, type ClientTimeouts } from '../listeners/clien
 
 /** CliOptions are the parsed command line (see ../shared/spec/interface.md and README). */
 export interface CliOptions {
-  readonly command: 'serve' | 'check' | 'version' | 'help'
+  readonly command: 'serve' | 'check' | 'explain' | 'version' | 'help'
   readonly configDir: string | undefined
   /** `host:port` of the admin server, or undefined when `--admin off`. */
   readonly admin: { hostname: string; port: number } | undefined
@@ -17,6 +17,8 @@ export interface CliOptions {
   /** Worker processes sharing the listening sockets (1: serve in this process). */
   readonly workers: number
   readonly clientTimeouts: ClientTimeouts
+  /** explain: the request, as curl would send it (`URL`, `-X METHOD`, `-H 'name: value'`). */
+  readonly request: { readonly url: string; readonly method: string; readonly headers: readonly (readonly [string, string])[] } | undefined
 }
 
 /** CliError is a command line Weir cannot run; main prints it with the usage. */
@@ -30,6 +32,9 @@ export const USAGE = `usage:
   weir check --config DIR [--json] [--errors-only]
                                      validate DIR like \`nginx -t\`: print every problem, exit 1 if any
                                      (--errors-only: exit 1 only for config errors, as before a start)
+  weir explain --config DIR URL [-X METHOD] [-H 'name: value']... [--json]
+                                     which listener, route and backends a request to URL would
+                                     take, and why the others did not match (exit 1: no route)
   weir health [--admin HOST:PORT]    exit 0 if the admin server answers /ready with 200
   weir --version
 
@@ -52,7 +57,7 @@ flags:
 export function parseArgs(argv: readonly string[]): CliOptions {
   const args = [...argv]
   let command: CliOptions['command'] = 'serve'
-  if (args[0] === 'check' || args[0] === 'serve') command = args.shift() as 'check' | 'serve'
+  if (args[0] === 'check' || args[0] === 'serve' || args[0] === 'explain') command = args.shift() as 'check' | 'serve' | 'explain'
   let configDir: string | undefined
   let admin: CliOptions['admin'] = { hostname: '127.0.0.1', port: 9901 }
   let bindAddress = '0.0.0.0'
@@ -63,6 +68,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let json = false
   let errorsOnly = false
   let workers = 1
+  let url: string | undefined
+  let method = 'GET'
+  const headers: [string, string][] = []
   const timeouts: { -readonly [K in keyof ClientTimeouts]: number } = { ...DEFAULT_CLIENT_TIMEOUTS }
   const timeoutFlags: Record<string, keyof ClientTimeouts> = {
     '--client-header-timeout': 'headerMs',
@@ -127,6 +135,18 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--errors-only':
         errorsOnly = true
         break
+      case '-X':
+      case '--request':
+        method = value()
+        break
+      case '-H':
+      case '--header': {
+        const h = value()
+        const colon = h.indexOf(':')
+        if (colon < 1) throw new CliError(`${flag} must be 'name: value'`)
+        headers.push([h.slice(0, colon).trim(), h.slice(colon + 1).trim()])
+        break
+      }
       case '--version':
       case '-v':
         command = 'version'
@@ -136,12 +156,17 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         command = 'help'
         break
       default:
+        if (command === 'explain' && url === undefined && /^https?:\/\/[^/]/.test(arg) && URL.canParse(arg)) {
+          url = arg
+          break
+        }
         throw new CliError(`unknown argument ${arg}`)
     }
   }
-  if ((command === 'serve' || command === 'check') && configDir === undefined) {
+  if ((command === 'serve' || command === 'check' || command === 'explain') && configDir === undefined) {
     throw new CliError('--config DIR is required')
   }
+  if (command === 'explain' && url === undefined) throw new CliError('explain needs a URL: http://host[:port]/path')
   return {
     command,
     configDir,
@@ -155,6 +180,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     errorsOnly,
     workers,
     clientTimeouts: timeouts,
+    request: url === undefined ? undefined : { url, method, headers },
   }
 }
 

@@ -1,6 +1,7 @@
 import { formatConfigError } from '../resources/config-error.ts'
 import { loadResources } from '../resources/load.ts'
-import { isProblem, type Condition, type StatusEntry } from '../translate/status.ts'
+import { counted } from '../plural.ts'
+import { statusProblems } from '../translate/status-problems.ts'
 import { translate } from '../translate/translate.ts'
 
 /** CheckReport is what `weir check` found. */
@@ -21,18 +22,9 @@ export async function runCheck(dir: string, options: { bindAddress: string; cont
   const errors = loaded.errors.map(formatConfigError)
   const warnings = loaded.warnings.map((w) => `${w.file}:${w.line}: ${w.message}`)
   if (errors.length > 0) return { errors, problems: [], warnings, resources: loaded.resources.size }
-  const { status } = translate(loaded.resources, options)
-  const problems: string[] = []
-  for (const entry of status.values()) {
-    for (const { where, condition } of conditionsOf(entry)) {
-      const line = `${describe(entry)}${where}: ${condition.type}=${condition.status} ${condition.reason}: ${condition.message}`
-      if (condition.type === 'OverlappingTLSConfig') {
-        if (condition.status === 'True') warnings.push(line)
-      } else if (isProblem(condition)) {
-        problems.push(line)
-      }
-    }
-  }
+  const found = statusProblems(translate(loaded.resources, options).status)
+  const problems = found.problems.map((p) => p.text)
+  warnings.push(...found.warnings.map((w) => w.text))
   return { errors, problems, warnings, resources: loaded.resources.size }
 }
 
@@ -45,28 +37,8 @@ export function formatCheckReport(dir: string, r: CheckReport): string {
   const bad = r.errors.length + r.problems.length
   lines.push(
     bad === 0
-      ? `${dir}: configuration is valid (${r.resources} resources)`
-      : `${dir}: ${r.errors.length} config errors, ${r.problems.length} problems in status (${r.resources} resources)`
+      ? `${dir}: configuration is valid (${counted(r.resources, 'resource')})`
+      : `${dir}: ${counted(r.errors.length, 'config error')}, ${counted(r.problems.length, 'problem')} in status (${counted(r.resources, 'resource')})`
   )
   return lines.join('\n')
-}
-
-function describe(entry: StatusEntry): string {
-  const ns = entry.metadata.namespace ? `${entry.metadata.namespace}/` : ''
-  return `${entry.kind} ${ns}${entry.metadata.name}`
-}
-
-function* conditionsOf(entry: StatusEntry): Iterable<{ where: string; condition: Condition }> {
-  const s = entry.status as {
-    conditions?: Condition[]
-    listeners?: { name: string; conditions: Condition[] }[]
-    parents?: { parentRef: { name: string; namespace?: string; sectionName?: string }; conditions: Condition[] }[]
-  }
-  for (const c of s.conditions ?? []) yield { where: '', condition: c }
-  for (const l of s.listeners ?? []) for (const c of l.conditions) yield { where: ` listener ${l.name}`, condition: c }
-  for (const p of s.parents ?? []) {
-    const ref = p.parentRef
-    const name = `${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}${ref.sectionName ? `/${ref.sectionName}` : ''}`
-    for (const c of p.conditions) yield { where: ` parent ${name}`, condition: c }
-  }
 }

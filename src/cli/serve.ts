@@ -6,6 +6,7 @@ import { createLogger } from '../log.ts'
 import { startServiceNotify } from '../ops/service-notify.ts'
 import { formatConfigError } from '../resources/config-error.ts'
 import { loadResources } from '../resources/load.ts'
+import { counted } from '../plural.ts'
 import { watchConfig } from '../resources/watch.ts'
 import { serveSupervisorRequests } from '../workers/worker-process.ts'
 import { WORKER_ENV } from '../workers/worker-protocol.ts'
@@ -42,7 +43,7 @@ export async function serve(options: CliOptions): Promise<number> {
   }, () => (control instanceof WorkerSupervisor ? control.kill() : undefined))
 }
 
-function gatewayFor(options: CliOptions, logger: Logger, reusePort: boolean): Gateway {
+function gatewayFor(options: CliOptions, logger: Logger, reusePort: boolean, logStatusProblems = true): Gateway {
   return new Gateway({
     configDir: options.configDir as string,
     bindAddress: options.bindAddress,
@@ -52,6 +53,7 @@ function gatewayFor(options: CliOptions, logger: Logger, reusePort: boolean): Ga
     drainTimeoutMs: options.drainTimeoutMs,
     reusePort,
     clientTimeouts: options.clientTimeouts,
+    logStatusProblems,
   })
 }
 
@@ -66,7 +68,7 @@ async function startGateway(options: CliOptions, logger: Logger): Promise<Gatewa
   if (first.applied && first.bindFailures.length === 0) return gateway
   if (!first.applied) {
     for (const e of first.errors) console.error(formatConfigError(e))
-    console.error(`weir: ${first.errors.length} config errors in ${options.configDir}; not starting`)
+    console.error(`weir: ${counted(first.errors.length, 'config error')} in ${options.configDir}; not starting`)
   } else {
     printBindFailures(first.bindFailures)
   }
@@ -86,7 +88,7 @@ async function startWorkers(options: CliOptions, logger: Logger): Promise<Worker
   const loaded = await loadResources(options.configDir as string)
   if (loaded.errors.length > 0) {
     for (const e of loaded.errors) console.error(formatConfigError(e))
-    console.error(`weir: ${loaded.errors.length} config errors in ${options.configDir}; not starting`)
+    console.error(`weir: ${counted(loaded.errors.length, 'config error')} in ${options.configDir}; not starting`)
     return 1
   }
   try {
@@ -105,7 +107,8 @@ async function startWorkers(options: CliOptions, logger: Logger): Promise<Worker
  * appear once (every worker logs its own bind failures).
  */
 async function serveAsWorker(options: CliOptions, index: number, logger: Logger): Promise<number> {
-  const gateway = gatewayFor(options, logger, true)
+  // Every worker reads the same files: worker 0 alone logs their status problems.
+  const gateway = gatewayFor(options, logger, true, index === 0)
   const first = await gateway.start()
   if (!first.applied || first.bindFailures.length > 0) {
     if (index === 0) for (const e of first.errors) console.error(formatConfigError(e))

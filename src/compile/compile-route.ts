@@ -7,7 +7,7 @@ import { ProxyCall } from '../proxy/proxy-call.ts'
 import { respondError } from '../proxy/respond-error.ts'
 import type { CompileScope } from './compile-scope.ts'
 import { compileMirrors, createFilterChain } from './create-filters.ts'
-import { compileMatch } from './matchers.ts'
+import { allOf, compileConditions } from './matchers.ts'
 import type { CompiledRoute } from './route-table.ts'
 
 /**
@@ -19,6 +19,7 @@ import type { CompiledRoute } from './route-table.ts'
 export function compileRoute(r: RouteModel, listener: string, scope: CompileScope): CompiledRoute {
   const filters = createFilterChain(r.filters, r.match)
   const terminal = compileAction(r, scope, filters)
+  const conditions = compileConditions(r.match)
   const handle: (ex: Exchange) => void = filters.hasRequestPhase
     ? (ex) => {
         if (!filters.request(ex)) terminal(ex)
@@ -29,7 +30,8 @@ export function compileRoute(r: RouteModel, listener: string, scope: CompileScop
     listener,
     hostname: r.hostname,
     stats: scope.rt.metrics.statsFor(listener, r.name),
-    matches: compileMatch(r.match),
+    matches: allOf(conditions.map((c) => c.test)),
+    conditions,
     handle,
   }
 }

@@ -7,20 +7,45 @@ export type RequestPredicate = (ex: Exchange) => boolean
 const SLASH = 0x2f
 
 /**
- * compileMatch turns a RouteMatch into a predicate, compiling regular expressions here, once per
- * reload, never per request. Conditions are ANDed. Regular expressions must match the whole value
- * (Envoy's full-match semantics), so `/api/v[0-9]+` does not match `/api/v1/users`.
+ * MatchCondition is one condition of a route match, compiled: what it tests and the test. The
+ * request path uses only the composed predicate; `weir explain` runs the conditions one by one
+ * to say which one a request failed.
  */
-export function compileMatch(m: RouteMatch): RequestPredicate {
-  const checks: RequestPredicate[] = []
+export interface MatchCondition {
+  readonly on: 'path' | 'method' | 'header' | 'query'
+  /** Exact, PathPrefix or RegularExpression ('Exact' for a method). */
+  readonly type: string
+  /** The header or query parameter name; '' for the path and the method. */
+  readonly name: string
+  readonly value: string
+  readonly test: RequestPredicate
+}
+
+/**
+ * compileConditions compiles a RouteMatch's conditions, regular expressions included, once per
+ * reload, never per request. Regular expressions must match the whole value (Envoy's full-match
+ * semantics), so `/api/v[0-9]+` does not match `/api/v1/users`.
+ */
+export function compileConditions(m: RouteMatch): MatchCondition[] {
+  const conditions: MatchCondition[] = []
   const path = compilePath(m.path.type, m.path.value)
-  if (path) checks.push(path)
+  if (path) conditions.push({ on: 'path', type: m.path.type, name: '', value: m.path.value, test: path })
   if (m.method !== undefined) {
     const method = m.method
-    checks.push((ex) => ex.method === method)
+    conditions.push({ on: 'method', type: 'Exact', name: '', value: method, test: (ex) => ex.method === method })
   }
-  for (const h of m.headers) checks.push(compileValue(h, (ex, name) => ex.header(name)))
-  for (const q of m.queryParams) checks.push(compileValue(q, (ex, name) => ex.queryParam(name)))
+  for (const h of m.headers) conditions.push({ on: 'header', ...h, test: compileValue(h, (ex, name) => ex.header(name)) })
+  for (const q of m.queryParams) conditions.push({ on: 'query', ...q, test: compileValue(q, (ex, name) => ex.queryParam(name)) })
+  return conditions
+}
+
+/** compileMatch turns a RouteMatch into one predicate: its conditions ANDed. */
+export function compileMatch(m: RouteMatch): RequestPredicate {
+  return allOf(compileConditions(m).map((c) => c.test))
+}
+
+/** allOf composes predicates, with no loop for the common cases of none, one or two. */
+export function allOf(checks: readonly RequestPredicate[]): RequestPredicate {
   switch (checks.length) {
     case 0:
       return () => true

@@ -2,7 +2,7 @@ import type { RouteStats } from '../admin/metrics.ts'
 import type { Exchange } from '../listeners/exchange.ts'
 import { ANY_HOST, hostMatchesWildcard, isWildcard } from '../translate/hostnames.ts'
 import { HostIndex } from './host-index.ts'
-import type { RequestPredicate } from './matchers.ts'
+import type { MatchCondition, RequestPredicate } from './matchers.ts'
 
 /** CompiledRoute is one route match, ready for the request path. */
 export interface CompiledRoute {
@@ -11,6 +11,8 @@ export interface CompiledRoute {
   readonly hostname: string
   readonly stats: RouteStats
   readonly matches: RequestPredicate
+  /** The same match as separate conditions, for `weir explain`; requests use `matches`. */
+  readonly conditions: readonly MatchCondition[]
   /** handle answers the exchange (forward, respond, ...); the chain is composed at compile time. */
   readonly handle: (ex: Exchange) => void
 }
@@ -59,7 +61,12 @@ export class RouteTable {
     return undefined
   }
 
-  /** size reports the number of distinct hostnames indexed. */
+  /** candidates lists the routes a request for `host` tries, in precedence order (for explain). */
+  candidates(host: string): readonly CompiledRoute[] {
+    return this.#byHost.lookup(host) ?? []
+  }
+
+  /** hostnames lists the distinct hostnames indexed. */
   get hostnames(): string[] {
     return [...this.#byHost.entries()].map(([h]) => h)
   }

@@ -146,7 +146,7 @@ describe('the binary under systemd (Type=notify)', () => {
       const saved = await notify.next((f) => f.RELOADING === '1', 'RELOADING=1 after a saved file')
       expect(saved.fields.STATUS).toBe('reloading (file change)')
       const rejected = await notify.next((f) => f.READY === '1', 'READY=1 after a rejected reload')
-      expect(rejected.fields.STATUS).toStartWith('reload rejected: 1 config errors (see the journal); still serving')
+      expect(rejected.fields.STATUS).toStartWith('reload rejected: 1 config error (see the journal); still serving')
       expect((await fetch(`http://127.0.0.1:${port}/still`)).status).toBe(200)
       expect(notify.messages.some((m) => m.fields.WATCHDOG === '1')).toBe(true)
 
@@ -251,6 +251,24 @@ describe('deploy/systemd/weir.service', () => {
       expect(r.code).toBe(0)
     }
   )
+
+  test('a start that keeps failing reaches the start limit instead of being retried forever', () => {
+    const unit = parseUnit(unitText).get('Unit') ?? new Map<string, string[]>()
+    const seconds = (v: string | undefined) => Number(/^(\d+)s?$/.exec(v ?? '')?.[1] ?? NaN)
+    const burst = Number(unit.get('StartLimitBurst')?.at(-1))
+    const interval = seconds(unit.get('StartLimitIntervalSec')?.at(-1))
+    // Restart=on-failure starts again every RestartSec: `burst` starts must fit in the interval.
+    expect(burst).toBeGreaterThan(1)
+    expect(burst * seconds(one('RestartSec'))).toBeLessThan(interval)
+  })
+
+  test('confines system calls and /proc', () => {
+    expect(one('SystemCallFilter')).toBe('@system-service')
+    expect(one('SystemCallErrorNumber')).toBe('EPERM')
+    expect(one('SystemCallArchitectures')).toBe('native')
+    expect(one('ProtectProc')).toBe('invisible')
+    expect(one('ProcSubset')).toBe('pid')
+  })
 
   test('its command lines are ones the binary accepts', async () => {
     const dir = await tempConfig({ 'gw.yaml': gatewayYaml('gw', [{ name: 'http', port: 8080 }]) })

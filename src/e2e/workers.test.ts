@@ -138,7 +138,7 @@ test('a config error stops the start, printed once, exit 1', async () => {
     const stderr = await new Response(p.stderr).text()
     expect(await p.exited).toBe(1)
     expect(stderr.match(/bad\.yaml:5/g)).toHaveLength(1)
-    expect(stderr).toContain('1 config errors')
+    expect(stderr).toContain('1 config error in ')
   } finally {
     await bad.cleanup()
   }

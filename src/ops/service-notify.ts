@@ -3,6 +3,7 @@ import type { Gateway } from '../gateway.ts'
 import type { ReloadOutcome } from '../gateway-control.ts'
 import { monotonicMicros } from './libc.ts'
 import { openSdNotifier, type SdNotifier } from './sd-notify.ts'
+import { counted } from '../plural.ts'
 
 /** ServiceGateway is the part of a Gateway that service-manager notifications report on. */
 export type ServiceGateway = Pick<Gateway, 'reload' | 'boundSockets' | 'ready' | 'generation'>
@@ -70,7 +71,7 @@ export function startServiceNotify(
       }
       try {
         const outcome = await gateway.reload(reason)
-        const rejected = `reload rejected: ${outcome.errors.length} config errors (see the journal)`
+        const rejected = `reload rejected: ${counted(outcome.errors.length, 'config error')} (see the journal)`
         status = outcome.applied ? servingStatus(gateway) : `${rejected}; still ${servingStatus(gateway)}`
         return outcome
       } catch (err) {

@@ -20,7 +20,7 @@ test('bad base64 in data, a list as type and a collection key are reported witho
   const r = await loadResources(dir.path)
   const text = r.errors.map(formatConfigError)
   expect(text).toEqual([
-    expect.stringMatching(/a\.yaml:5:\d+: Secret default\/a: data\.tls\.key: must be base64$/),
+    expect.stringMatching(/a\.yaml:5:\d+: Secret default\/a: data\[tls\.key\]: must be base64$/),
     expect.stringMatching(/b\.yaml:4:7: Secret default\/b: type: must be string$/),
     expect.stringMatching(/c\.yaml:5:5: YAML: a map key must be a plain value, not a map or a list$/),
   ])

@@ -1,6 +1,6 @@
 import { constants, type Dirent, type Stats } from 'node:fs'
 import { open, readdir, realpath, stat } from 'node:fs/promises'
-import { join, relative } from 'node:path'
+import { isAbsolute, join, relative } from 'node:path'
 import { LineCounter, isMap, isScalar, type Document } from 'yaml'
 import type { ConfigError, ConfigWarning } from './config-error.ts'
 import { FOREIGN_KINDS, lookupKind } from './kinds.ts'
@@ -156,8 +156,10 @@ async function readConfigFile(file: string): Promise<string> {
   }
 }
 
+/** shownPath is the path relative to the working directory when it lies below it, else absolute. */
 function shownPath(path: string): string {
-  return relative(process.cwd(), path) || path
+  const rel = relative(process.cwd(), path)
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel
 }
 
 async function decodeFile(

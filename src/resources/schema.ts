@@ -123,12 +123,19 @@ function describeValue(v: unknown): string {
   return Array.isArray(v) ? ' (got a list)' : ' (got a map)'
 }
 
-/** formatFieldPath renders path segments as `spec.rules[0].matches[0].path`. */
+/**
+ * formatFieldPath renders path segments as `spec.rules[0].matches[0].path`. A map key that is
+ * not a plain name is written in brackets, as Kubernetes does (`data[tls.crt]`,
+ * `metadata.labels[app.kubernetes.io/name]`), so its dots do not read as nesting.
+ */
 export function formatFieldPath(path: readonly (string | number)[]): string {
   let out = ''
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`
+    else if (!PLAIN_NAME.test(seg)) out += `[${seg}]`
     else out += out === '' ? seg : `.${seg}`
   }
   return out
 }
+
+const PLAIN_NAME = /^[A-Za-z_$][\w$-]*$/

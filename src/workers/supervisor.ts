@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import { mergeSnapshots, renderSnapshot, type MetricsSnapshot } from '../admin/metrics-snapshot.ts'
 import type { ReloadOutcome } from '../gateway-control.ts'
 import type { GatewayControl, StatusDocument } from '../gateway-control.ts'
+import type { Explanation, ExplainRequest } from '../explain/explain.ts'
 import { WORKER_ENV, type FromWorker, type ToWorker, type WorkerState } from './worker-protocol.ts'
 
 /** REQUEST_TIMEOUT_MS bounds how long the admin server waits for a worker's answer. */
@@ -109,6 +110,15 @@ export class WorkerSupervisor implements GatewayControl {
       if (reply?.type === 'status') return reply.document
     }
     return { generation: this.generation, items: [], errors: ['no worker answered'] }
+  }
+
+  /** explain asks one worker (they serve the same files) how it would route a request. */
+  async explain(request: ExplainRequest): Promise<Explanation | undefined> {
+    for (const slot of this.#live()) {
+      const reply = await this.#request(slot, (id) => ({ type: 'explain', id, request }))
+      if (reply?.type === 'explain') return reply.explanation ?? undefined
+    }
+    return undefined
   }
 
   async metricsText(): Promise<string> {

@@ -4,7 +4,7 @@ import type { FromWorker, ToWorker, WorkerState } from './worker-protocol.ts'
 /**
  * serveSupervisorRequests connects a worker's Gateway to its supervisor over the IPC channel:
  * it reports its state, applies the reloads the supervisor sends (the supervisor watches the
- * files and takes the signals), and answers status and metrics requests. `lost` runs when the
+ * files and takes the signals), and answers status, metrics and explain requests. `lost` runs when the
  * channel closes: the supervisor is gone, and an orphaned worker must not keep serving.
  */
 export function serveSupervisorRequests(gateway: Gateway, lost: () => void): void {
@@ -21,6 +21,9 @@ export function serveSupervisorRequests(gateway: Gateway, lost: () => void): voi
         break
       case 'metrics':
         send({ type: 'metrics', id: message.id, snapshot: gateway.metrics.snapshot() })
+        break
+      case 'explain':
+        send({ type: 'explain', id: message.id, explanation: gateway.explain(message.request) ?? null })
         break
     }
   })

@@ -1,6 +1,7 @@
 import type { MetricsSnapshot } from '../admin/metrics-snapshot.ts'
 import type { ReloadOutcome } from '../gateway-control.ts'
 import type { StatusDocument } from '../gateway-control.ts'
+import type { Explanation, ExplainRequest } from '../explain/explain.ts'
 
 /** WORKER_ENV names the environment variable that makes a Weir process a worker (its index). */
 export const WORKER_ENV = 'WEIR_WORKER'
@@ -10,6 +11,7 @@ export type ToWorker =
   | { readonly type: 'reload'; readonly id: number; readonly reason: string }
   | { readonly type: 'status'; readonly id: number }
   | { readonly type: 'metrics'; readonly id: number }
+  | { readonly type: 'explain'; readonly id: number; readonly request: ExplainRequest }
 
 /** WorkerState is how a worker describes itself after starting and after every reload. */
 export interface WorkerState {
@@ -24,3 +26,4 @@ export type FromWorker =
   | { readonly type: 'reloaded'; readonly id: number; readonly outcome: ReloadOutcome; readonly state: WorkerState }
   | { readonly type: 'status'; readonly id: number; readonly document: StatusDocument }
   | { readonly type: 'metrics'; readonly id: number; readonly snapshot: MetricsSnapshot }
+  | { readonly type: 'explain'; readonly id: number; readonly explanation: Explanation | null }
