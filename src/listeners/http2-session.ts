@@ -13,7 +13,8 @@ import { generatedHeaders } from '../http/generated-headers.ts'
 const NO_TOKENS: readonly string[] = []
 
 /**
- * Http2Session serves the streams of one HTTP/2 connection (from TLS with ALPN h2): each stream
+ * Http2Session serves the streams of one HTTP/2 connection (from TLS with ALPN h2, or cleartext
+ * with prior knowledge on a plain listener): each stream
  * becomes an Exchange whose downstream is the stream. Pseudo-headers give method, path and
  * authority; everything after routing is the same as for HTTP/1.1.
  */
@@ -24,9 +25,12 @@ export class Http2Session implements TimedConnection {
   /** When the last stream ended (the keep-alive timeout counts from it). */
   #idleSince: number
 
-  constructor(session: http2.ServerHttp2Session, host: ConnectionHost) {
+  readonly #scheme: 'http' | 'https'
+
+  constructor(session: http2.ServerHttp2Session, host: ConnectionHost, scheme: 'http' | 'https') {
     this.#session = session
     this.#host = host
+    this.#scheme = scheme
     this.#idleSince = host.clock.now
     session.on('stream', (stream, headers) => this.#onStream(stream, headers))
     session.on('close', () => host.connectionClosed(this))
@@ -80,7 +84,7 @@ export class Http2Session implements TimedConnection {
       flat,
       NO_TOKENS,
       socket.remoteAddress ?? '',
-      'https',
+      this.#scheme,
       ds,
       this.#host.observer
     )

@@ -39,7 +39,7 @@ export class TlsListener implements ListenerSocket, ConnectionHost {
     this.#buildContexts(table)
     this.#h2 = http2.createServer()
     this.#h2.on('session', (session) => {
-      const s = new Http2Session(session, this)
+      const s = new Http2Session(session, this, 'https')
       this.#connections.add(s)
     })
     this.#server = tls.createServer(
