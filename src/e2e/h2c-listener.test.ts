@@ -3,22 +3,44 @@ import http2 from 'node:http2'
 import type { Gateway } from '../gateway.ts'
 import { freePort, gatewayYaml, serviceYaml, startTestGateway, tempConfig, type ConfigDir } from '../testing/harness.ts'
 import { openRaw, rawExchange, statusCodes } from '../testing/raw-client.ts'
+import { startRawUpstream, type RawUpstream } from '../testing/raw-upstream.ts'
 import { startUpstream, type Upstream } from '../testing/upstream.ts'
 
 // Cleartext HTTP/2 with prior knowledge on an HTTP listener: a connection that opens with the
 // HTTP/2 preface is served as HTTP/2 (routing and forwarding as for HTTP/1.1); any other
 // connection stays HTTP/1.1.
 let upstream: Upstream
+// An HTTP/1.1 upstream that ends its chunked body with trailers.
+let chunkedUpstream: RawUpstream
+// An h2c upstream that answers with trailers, or trailers-only.
+let h2Upstream: http2.Http2Server
 let dir: ConfigDir
 let gateway: Gateway
 let port: number
 
 beforeAll(async () => {
   upstream = startUpstream('app')
+  chunkedUpstream = startRawUpstream(
+    () => 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\ntrailer: x-checksum\r\n\r\n5\r\nhello\r\n0\r\nx-checksum: abc\r\ncontent-length: 99\r\n\r\n'
+  )
+  h2Upstream = http2.createServer()
+  h2Upstream.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
+    if (headers[':path'] === '/h2up/only') {
+      stream.respond({ ':status': 200, 'x-status': 'only', 'x-te': String(headers.te) }, { endStream: true })
+      return
+    }
+    stream.respond({ ':status': 200, 'x-te': String(headers.te) }, { waitForTrailers: true })
+    stream.on('wantTrailers', () => stream.sendTrailers({ 'x-result': 'done' }))
+    stream.end('body')
+  })
+  await new Promise<void>((resolve) => h2Upstream.listen(0, '127.0.0.1', resolve))
+  const h2Port = (h2Upstream.address() as { port: number }).port
   port = freePort()
   dir = await tempConfig({
     'gateway.yaml': gatewayYaml('gw', [{ name: 'http', port }]),
     'app.yaml': serviceYaml('app', [upstream.port]),
+    'chunked.yaml': serviceYaml('chunked', [chunkedUpstream.port]),
+    'h2.yaml': serviceYaml('h2', [h2Port], { appProtocol: 'kubernetes.io/h2c' }),
     'route.yaml': `
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
@@ -26,7 +48,12 @@ metadata: {name: app}
 spec:
   parentRefs: [{name: gw}]
   hostnames: [app.example]
-  rules: [{backendRefs: [{name: app, port: 80}]}]
+  rules:
+  - backendRefs: [{name: app, port: 80}]
+  - matches: [{path: {type: PathPrefix, value: /chunked}}]
+    backendRefs: [{name: chunked, port: 80}]
+  - matches: [{path: {type: PathPrefix, value: /h2up}}]
+    backendRefs: [{name: h2, port: 80}]
 `,
   })
   gateway = await startTestGateway(dir.path)
@@ -35,17 +62,36 @@ spec:
 afterAll(async () => {
   await gateway.stop()
   await upstream.stop()
+  chunkedUpstream.stop()
+  h2Upstream.close()
   await dir.cleanup()
 })
 
-function h2Request(session: http2.ClientHttp2Session, headers: http2.OutgoingHttpHeaders, body?: string): Promise<{ status: number; body: string }> {
+interface H2Answer {
+  status: number
+  body: string
+  headers: http2.IncomingHttpHeaders
+  trailers: http2.IncomingHttpHeaders | undefined
+  /** The response HEADERS frame ended the stream (no DATA frame followed). */
+  endAfterHeaders: boolean
+}
+
+function h2Request(session: http2.ClientHttp2Session, headers: http2.OutgoingHttpHeaders, body?: string): Promise<H2Answer> {
   return new Promise((resolve, reject) => {
     const req = session.request(headers)
     let out = ''
     let status = 0
-    req.on('response', (h) => (status = Number(h[':status'])))
+    let head: http2.IncomingHttpHeaders = {}
+    let trailers: http2.IncomingHttpHeaders | undefined
+    let endAfterHeaders = false
+    req.on('response', (h) => {
+      status = Number(h[':status'])
+      head = h
+      endAfterHeaders = (req as { endAfterHeaders?: boolean }).endAfterHeaders === true
+    })
+    req.on('trailers', (t) => (trailers = t))
     req.on('data', (d: Buffer) => (out += d.toString()))
-    req.on('end', () => resolve({ status, body: out }))
+    req.on('end', () => resolve({ status, body: out, headers: head, trailers, endAfterHeaders }))
     req.on('error', reject)
     req.end(body)
   })
@@ -72,6 +118,45 @@ describe('h2c with prior knowledge on an HTTP listener', () => {
     } finally {
       session.close()
     }
+  })
+
+  test('trailers of an HTTP/1.1 chunked upstream reach an HTTP/2 client (framing fields dropped)', async () => {
+    const session = http2.connect(`http://127.0.0.1:${port}`)
+    try {
+      const r = await h2Request(session, { ':path': '/chunked', ':authority': 'app.example', te: 'trailers' })
+      expect(r.body).toBe('hello')
+      expect(r.trailers?.['x-checksum']).toBe('abc')
+      expect(r.trailers?.['content-length']).toBeUndefined()
+      // A client that did not ask for trailers still gets those the upstream announced.
+      const plain = await h2Request(session, { ':path': '/chunked', ':authority': 'app.example' })
+      expect(plain.trailers?.['x-checksum']).toBe('abc')
+    } finally {
+      session.close()
+    }
+  })
+
+  test('an h2c upstream: trailers pass on, te: trailers reaches it, a trailers-only answer stays one HEADERS frame', async () => {
+    const session = http2.connect(`http://127.0.0.1:${port}`)
+    try {
+      const r = await h2Request(session, { ':path': '/h2up/t', ':authority': 'app.example', te: 'trailers' })
+      expect(r.body).toBe('body')
+      expect(r.headers['x-te']).toBe('trailers')
+      expect(r.trailers?.['x-result']).toBe('done')
+      const only = await h2Request(session, { ':path': '/h2up/only', ':authority': 'app.example', te: 'trailers' })
+      expect(only.status).toBe(200)
+      expect(only.headers['x-status']).toBe('only')
+      expect(only.endAfterHeaders).toBe(true)
+      expect(only.body).toBe('')
+    } finally {
+      session.close()
+    }
+  })
+
+  test('an HTTP/1.1 client gets an h2c upstream\'s trailers in the last chunk', async () => {
+    const r = await rawExchange(port, 'GET /h2up/t HTTP/1.1\r\nHost: app.example\r\nTE: trailers\r\nConnection: close\r\n\r\n')
+    expect(statusCodes(r.text)).toEqual([200])
+    expect(r.text).toContain('transfer-encoding: chunked')
+    expect(r.text.endsWith('4\r\nbody\r\n0\r\nx-result: done\r\n\r\n')).toBe(true)
   })
 
   test('the preface split over several writes is still recognised', async () => {

@@ -282,10 +282,10 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     this.#usage?.feed(chunk)
   }
 
-  onResponseEnd(): void {
+  onResponseEnd(trailers?: readonly string[]): void {
     if (this.#phase === DONE) return
     this.#channel = undefined
-    this.#ex.downstream.endBody()
+    this.#ex.downstream.endBody(trailers)
     this.#done(this.#ex.status)
   }
 

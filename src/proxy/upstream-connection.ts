@@ -345,14 +345,17 @@ export class UpstreamConnection {
   #finish(): void {
     const l = this.#listener
     this.#listener = undefined
+    // Raw chunked bodies carry their trailers in the bytes; decoded ones hand them over here.
+    const found = this.#decodeChunks ? this.#decoder?.trailers() : undefined
+    const trailers = found && found.length > 0 ? found : undefined
     this.#decoder = undefined
     if (this.#reusable && this.#state !== CLOSED) {
       this.#state = IDLE
-      l?.onResponseEnd()
+      l?.onResponseEnd(trailers)
       this.#home.release(this)
     } else {
       this.#state = IDLE // so the close below is not reported as an error
-      l?.onResponseEnd()
+      l?.onResponseEnd(trailers)
       this.#close()
     }
   }
