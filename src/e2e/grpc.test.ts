@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import * as grpc from '@grpc/grpc-js'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Gateway } from '../gateway.ts'
+import { echoClient, startGrpcEcho, type GrpcEchoServer, type Note } from '../testing/grpc-echo.ts'
+import { freePort, gatewayYaml, serviceYaml, startTestGateway, tempConfig, type ConfigDir } from '../testing/harness.ts'
+
+// gRPC end to end: a real @grpc/grpc-js client through Weir to a real @grpc/grpc-js server on an
+// h2c Service, over cleartext HTTP/2 (prior knowledge) and over HTTPS: every call shape,
+// metadata both ways, trailers, error statuses and deadlines.
+const certs = join(import.meta.dir, '../testing/certs')
+const pem = (name: string) => readFileSync(join(certs, name), 'utf8')
+
+let server: GrpcEchoServer
+let dir: ConfigDir
+let gateway: Gateway
+let httpPort: number
+let httpsPort: number
+
+beforeAll(async () => {
+  server = await startGrpcEcho('echo-1')
+  httpPort = freePort()
+  httpsPort = freePort()
+  dir = await tempConfig({
+    'gateway.yaml': gatewayYaml('gw', [
+      { name: 'http', port: httpPort },
+      { name: 'https', port: httpsPort, protocol: 'HTTPS', hostname: 'a.example.com', extra: '    tls:\n      certificateRefs: [{name: a-cert}]\n' },
+    ]),
+    'secret.yaml': `apiVersion: v1
+kind: Secret
+metadata: {name: a-cert}
+type: kubernetes.io/tls
+data:
+  tls.crt: ${Buffer.from(pem('a.example.com.crt')).toString('base64')}
+  tls.key: ${Buffer.from(pem('a.example.com.key')).toString('base64')}
+`,
+    'echo.yaml': serviceYaml('echo', [server.port], { appProtocol: 'kubernetes.io/h2c' }),
+    'route.yaml': `
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: echo}
+spec:
+  parentRefs: [{name: gw}]
+  rules:
+  - matches: [{path: {type: PathPrefix, value: /weir.test.Echo/}}]
+    backendRefs: [{name: echo, port: 80}]
+`,
+  })
+  gateway = await startTestGateway(dir.path)
+})
+
+afterAll(async () => {
+  await gateway.stop()
+  await server.stop()
+  await dir.cleanup()
+})
+
+interface Outcome<T> {
+  value: T | undefined
+  error: grpc.ServiceError | undefined
+  headers: grpc.Metadata | undefined
+  status: grpc.StatusObject | undefined
+}
+
+type Client = ReturnType<typeof echoClient>
+
+function unary(client: Client, note: Note, md = new grpc.Metadata(), options: grpc.CallOptions = {}): Promise<Outcome<Note>> {
+  return new Promise((resolve) => {
+    const out: Outcome<Note> = { value: undefined, error: undefined, headers: undefined, status: undefined }
+    const call = client.Unary(note, md, options, (err: grpc.ServiceError | null, value: Note) => {
+      out.error = err ?? undefined
+      out.value = value
+    })
+    call.on('metadata', (m: grpc.Metadata) => (out.headers = m))
+    call.on('status', (s: grpc.StatusObject) => {
+      out.status = s
+      // The callback runs before the status event in grpc-js; resolve once both are in.
+      queueMicrotask(() => resolve(out))
+    })
+  })
+}
+
+function collect(stream: grpc.ClientReadableStream<Note> | grpc.ClientDuplexStream<Note, Note>): Promise<{ notes: string[]; status: grpc.StatusObject }> {
+  return new Promise((resolve, reject) => {
+    const notes: string[] = []
+    stream.on('data', (n: Note) => notes.push(n.text))
+    stream.on('error', () => {})
+    stream.on('status', (status: grpc.StatusObject) => resolve({ notes, status }))
+    setTimeout(() => reject(new Error('no status within 5 s')), 5_000)
+  })
+}
+
+const transports: [string, () => Client][] = [
+  ['h2c', () => echoClient(`127.0.0.1:${httpPort}`)],
+  ['HTTPS', () => echoClient(`127.0.0.1:${httpsPort}`, { ca: pem('ca.crt'), serverName: 'a.example.com' })],
+]
+
+for (const [name, connect] of transports) {
+  describe(`gRPC through Weir over ${name}`, () => {
+    let client: Client
+    beforeAll(() => {
+      client = connect()
+    })
+    afterAll(() => client.close())
+
+    test('unary: the answer, initial metadata both ways, and the trailers with grpc-status', async () => {
+      const md = new grpc.Metadata()
+      md.set('x-echo', 'hello')
+      const r = await unary(client, { text: 'ping' }, md)
+      expect(r.error).toBeUndefined()
+      expect(r.value?.text).toBe('echo-1:ping')
+      expect(r.headers?.get('x-echo')).toEqual(['hello'])
+      expect(r.headers?.get('x-path')).toEqual(['/weir.test.Echo/Unary'])
+      expect(r.status?.code).toBe(grpc.status.OK)
+      expect(r.status?.metadata.get('x-served-by')).toEqual(['echo-1'])
+    })
+
+    test('server streaming: every message, then the trailers', async () => {
+      const r = await collect(client.ServerStream({ text: 's', count: 5 }))
+      expect(r.notes).toEqual(['s#0', 's#1', 's#2', 's#3', 's#4'])
+      expect(r.status.code).toBe(grpc.status.OK)
+      expect(r.status.metadata.get('x-served-by')).toEqual(['echo-1'])
+    })
+
+    test('client streaming: the messages arrive in order and one answer comes back', async () => {
+      const answer = await new Promise<Note>((resolve, reject) => {
+        const call = client.ClientStream((err: grpc.ServiceError | null, n: Note) => (err ? reject(err) : resolve(n)))
+        for (const t of ['a', 'b', 'c']) call.write({ text: t })
+        call.end()
+      })
+      expect(answer.text).toBe('a+b+c')
+    })
+
+    test('bidirectional streaming: each message is echoed while the call stays open', async () => {
+      const call = client.Bidi()
+      const done = collect(call)
+      const first = await new Promise<string>((resolve) => {
+        call.once('data', (n: Note) => resolve(n.text))
+        call.write({ text: 'one' })
+      })
+      expect(first).toBe('echo:one')
+      call.write({ text: 'two' })
+      call.end()
+      const r = await done
+      expect(r.notes).toEqual(['echo:one', 'echo:two'])
+      expect(r.status.code).toBe(grpc.status.OK)
+    })
+
+    test('an error status from the server (a trailers-only answer) reaches the client with its message', async () => {
+      const r = await unary(client, { text: 'x', failCode: grpc.status.NOT_FOUND })
+      expect(r.status?.code).toBe(grpc.status.NOT_FOUND)
+      expect(r.status?.details).toBe('failing as asked: x')
+      expect(r.status?.metadata.get('x-served-by')).toEqual(['echo-1'])
+    })
+
+    test('a client deadline shorter than the server takes ends the call DEADLINE_EXCEEDED', async () => {
+      const r = await unary(client, { text: 'slow', delayMs: 1_000 }, new grpc.Metadata(), { deadline: Date.now() + 200 })
+      expect(r.status?.code).toBe(grpc.status.DEADLINE_EXCEEDED)
+      // The connection is still good for the next call.
+      const next = await unary(client, { text: 'after' })
+      expect(next.value?.text).toBe('echo-1:after')
+    })
+  })
+}
