@@ -6,13 +6,14 @@ import type { Gateway } from '../gateway.ts'
 import { echoClient, startGrpcEcho, type GrpcEchoServer, type Note } from '../testing/grpc-echo.ts'
 import { freePort, gatewayYaml, serviceYaml, startTestGateway, tempConfig, type ConfigDir } from '../testing/harness.ts'
 
-// gRPC end to end: a real @grpc/grpc-js client through Weir to a real @grpc/grpc-js server on an
-// h2c Service, over cleartext HTTP/2 (prior knowledge) and over HTTPS: every call shape,
-// metadata both ways, trailers, error statuses and deadlines.
+// gRPC end to end: a real @grpc/grpc-js client through Weir, routed by a GRPCRoute, to real
+// @grpc/grpc-js servers, over cleartext HTTP/2 (prior knowledge) and over HTTPS: every call
+// shape, metadata both ways, trailers, error statuses and deadlines.
 const certs = join(import.meta.dir, '../testing/certs')
 const pem = (name: string) => readFileSync(join(certs, name), 'utf8')
 
 let server: GrpcEchoServer
+let canary: GrpcEchoServer
 let dir: ConfigDir
 let gateway: Gateway
 let httpPort: number
@@ -20,6 +21,7 @@ let httpsPort: number
 
 beforeAll(async () => {
   server = await startGrpcEcho('echo-1')
+  canary = await startGrpcEcho('canary')
   httpPort = freePort()
   httpsPort = freePort()
   dir = await tempConfig({
@@ -36,15 +38,24 @@ data:
   tls.key: ${Buffer.from(pem('a.example.com.key')).toString('base64')}
 `,
     'echo.yaml': serviceYaml('echo', [server.port], { appProtocol: 'kubernetes.io/h2c' }),
+    // No appProtocol: a GRPCRoute's backends are spoken to in h2c anyway.
+    'canary.yaml': serviceYaml('canary', [canary.port]),
     'route.yaml': `
 apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
+kind: GRPCRoute
 metadata: {name: echo}
 spec:
   parentRefs: [{name: gw}]
   rules:
-  - matches: [{path: {type: PathPrefix, value: /weir.test.Echo/}}]
+  - matches: [{method: {service: weir.test.Echo}}]
     backendRefs: [{name: echo, port: 80}]
+  - matches:
+    - method: {service: weir.test.Echo, method: Unary}
+      headers: [{name: x-pick, value: canary}]
+    filters:
+    - type: ResponseHeaderModifier
+      responseHeaderModifier: {add: [{name: x-route, value: canary}]}
+    backendRefs: [{name: canary, port: 80}]
 `,
   })
   gateway = await startTestGateway(dir.path)
@@ -53,6 +64,7 @@ spec:
 afterAll(async () => {
   await gateway.stop()
   await server.stop()
+  await canary.stop()
   await dir.cleanup()
 })
 
@@ -114,6 +126,18 @@ for (const [name, connect] of transports) {
       expect(r.headers?.get('x-path')).toEqual(['/weir.test.Echo/Unary'])
       expect(r.status?.code).toBe(grpc.status.OK)
       expect(r.status?.metadata.get('x-served-by')).toEqual(['echo-1'])
+    })
+
+    test('GRPCRoute precedence: service and method with a header beat the service alone; filters apply', async () => {
+      const md = new grpc.Metadata()
+      md.set('x-pick', 'canary')
+      const r = await unary(client, { text: 'c' }, md)
+      expect(r.value?.text).toBe('canary:c')
+      expect(r.headers?.get('x-route')).toEqual(['canary'])
+      expect(r.status?.metadata.get('x-served-by')).toEqual(['canary'])
+      // Another method with the same header goes to the service-wide rule.
+      const s = await collect(client.ServerStream({ text: 's', count: 1 }, md))
+      expect(s.status.metadata.get('x-served-by')).toEqual(['echo-1'])
     })
 
     test('server streaming: every message, then the trailers', async () => {

@@ -5,7 +5,9 @@ import { resolveParent, type ParentRef } from './attach.ts'
 import { DEFAULT_CONTROLLER_NAME, TranslateContext, type TranslateOptions } from './context.ts'
 import { processGatewayClasses } from './gateway-classes.ts'
 import { processGateways } from './gateways.ts'
-import { processHTTPRoutes } from './http-routes.ts'
+import { processGRPCRoutes } from './grpc-routes.ts'
+import { processHTTPRoutes } from './routes.ts'
+import { findKindConflicts } from './route-kind-conflicts.ts'
 import { processBackendTlsPolicies } from './backend-tls-policies.ts'
 import { processInferenceModels } from './inference-models.ts'
 import { processInferenceObjectives } from './inference-objectives.ts'
@@ -24,7 +26,7 @@ export interface TranslateResult {
 }
 
 /** Route kinds Weir reads but does not serve yet; their parents report why. */
-const UNSERVED_ROUTE_KINDS: readonly CanonicalKind[] = ['GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute']
+const UNSERVED_ROUTE_KINDS: readonly CanonicalKind[] = ['TLSRoute', 'TCPRoute', 'UDPRoute']
 
 /** Kinds that will get their own status once implemented; until then they say so. */
 const UNIMPLEMENTED_KINDS: readonly CanonicalKind[] = ['ListenerSet']
@@ -32,7 +34,7 @@ const UNIMPLEMENTED_KINDS: readonly CanonicalKind[] = ['ListenerSet']
 /**
  * translate turns resources into the model the data plane serves plus Gateway API status, as a
  * flat list of steps (EG Translate): classes → gateways and listeners → policies → inference
- * pools with their models and objectives → routes → status → model. It never throws for a semantic problem: those become conditions, and the rest of the
+ * pools with their models and objectives → HTTP and gRPC routes → status → model. It never throws for a semantic problem: those become conditions, and the rest of the
  * configuration is still served.
  */
 export function translate(resources: Resources, options: TranslateOptions): TranslateResult {
@@ -48,7 +50,9 @@ export function translate(resources: Resources, options: TranslateOptions): Tran
   processInferencePools(ctx)
   processInferenceModels(ctx, status)
   processInferenceObjectives(ctx, status)
-  processHTTPRoutes(ctx, status, keyOf)
+  const conflicts = findKindConflicts(ctx)
+  processHTTPRoutes(ctx, status, keyOf, conflicts)
+  processGRPCRoutes(ctx, status, keyOf, conflicts)
   writeInferencePoolStatus(ctx, status)
   for (const p of policies) writePolicyStatus(ctx, p, status, firstControllerName(ctx))
   reportUnservedRoutes(ctx, status)
