@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import * as grpc from '@grpc/grpc-js'
 import { readFileSync } from 'node:fs'
+import http2 from 'node:http2'
 import { join } from 'node:path'
 import type { Gateway } from '../gateway.ts'
 import { echoClient, startGrpcEcho, type GrpcEchoServer, type Note } from '../testing/grpc-echo.ts'
@@ -18,15 +19,20 @@ let dir: ConfigDir
 let gateway: Gateway
 let httpPort: number
 let httpsPort: number
+/** A listener whose HTTPRoute gives gRPC calls a 200 ms request timeout. */
+let timeoutPort: number
 
 beforeAll(async () => {
   server = await startGrpcEcho('echo-1')
   canary = await startGrpcEcho('canary')
   httpPort = freePort()
   httpsPort = freePort()
+  timeoutPort = freePort()
+  const closedPort = freePort()
   dir = await tempConfig({
     'gateway.yaml': gatewayYaml('gw', [
       { name: 'http', port: httpPort },
+      { name: 'timeouts', port: timeoutPort },
       { name: 'https', port: httpsPort, protocol: 'HTTPS', hostname: 'a.example.com', extra: '    tls:\n      certificateRefs: [{name: a-cert}]\n' },
     ]),
     'secret.yaml': `apiVersion: v1
@@ -40,12 +46,14 @@ data:
     'echo.yaml': serviceYaml('echo', [server.port], { appProtocol: 'kubernetes.io/h2c' }),
     // No appProtocol: a GRPCRoute's backends are spoken to in h2c anyway.
     'canary.yaml': serviceYaml('canary', [canary.port]),
+    'empty.yaml': serviceYaml('empty', [server.port], { notReady: [server.port] }),
+    'closed.yaml': serviceYaml('closed', [closedPort]),
     'route.yaml': `
 apiVersion: gateway.networking.k8s.io/v1
 kind: GRPCRoute
 metadata: {name: echo}
 spec:
-  parentRefs: [{name: gw}]
+  parentRefs: [{name: gw, sectionName: http}, {name: gw, sectionName: https}]
   rules:
   - matches: [{method: {service: weir.test.Echo}}]
     backendRefs: [{name: echo, port: 80}]
@@ -56,6 +64,21 @@ spec:
     - type: ResponseHeaderModifier
       responseHeaderModifier: {add: [{name: x-route, value: canary}]}
     backendRefs: [{name: canary, port: 80}]
+  - matches: [{method: {service: weir.test.Echo}, headers: [{name: x-pick, value: empty}]}]
+    backendRefs: [{name: empty, port: 80}]
+  - matches: [{method: {service: weir.test.Echo}, headers: [{name: x-pick, value: closed}]}]
+    backendRefs: [{name: closed, port: 80}]
+  - matches: [{method: {service: weir.test.Echo}, headers: [{name: x-pick, value: missing}]}]
+    backendRefs: [{name: no-such-service, port: 80}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: short-timeout}
+spec:
+  parentRefs: [{name: gw, sectionName: timeouts}]
+  rules:
+  - backendRefs: [{name: echo, port: 80}]
+    timeouts: {request: 200ms}
 `,
   })
   gateway = await startTestGateway(dir.path)
@@ -187,3 +210,74 @@ for (const [name, connect] of transports) {
     })
   })
 }
+
+describe("Weir's own answers to gRPC calls are gRPC statuses (HTTP 200, trailers-only)", () => {
+  let client: Client
+  beforeAll(() => {
+    client = echoClient(`127.0.0.1:${httpPort}`)
+  })
+  afterAll(() => client.close())
+
+  const picked = (where: string) => {
+    const md = new grpc.Metadata()
+    md.set('x-pick', where)
+    return md
+  }
+
+  test('no route: UNIMPLEMENTED', async () => {
+    const status = await new Promise<grpc.StatusObject>((resolve) => {
+      const call = client.makeUnaryRequest(
+        '/weir.test.Other/Nope',
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        Buffer.alloc(0),
+        () => {}
+      )
+      call.on('status', resolve)
+    })
+    expect(status.code).toBe(grpc.status.UNIMPLEMENTED)
+    expect(status.details).toBe('Not Found')
+  })
+
+  test('no ready endpoint, a refused connection, a backendRef that does not resolve: UNAVAILABLE', async () => {
+    for (const where of ['empty', 'closed', 'missing']) {
+      const r = await unary(client, { text: where }, picked(where))
+      expect([where, r.status?.code]).toEqual([where, grpc.status.UNAVAILABLE])
+    }
+  })
+
+  test("Weir's request timeout: DEADLINE_EXCEEDED", async () => {
+    const slow = echoClient(`127.0.0.1:${timeoutPort}`)
+    try {
+      const r = await unary(slow, { text: 'slow', delayMs: 1_000 })
+      expect(r.status?.code).toBe(grpc.status.DEADLINE_EXCEEDED)
+      expect(r.status?.details).toBe('Gateway Timeout')
+    } finally {
+      slow.close()
+    }
+  })
+
+  test('on the wire: HTTP 200, one HEADERS frame ending the stream, grpc-status and grpc-message', async () => {
+    const session = http2.connect(`http://127.0.0.1:${httpPort}`)
+    try {
+      const { headers, endAfterHeaders } = await new Promise<{ headers: http2.IncomingHttpHeaders; endAfterHeaders: boolean }>((resolve, reject) => {
+        const req = session.request({ ':method': 'POST', ':path': '/weir.test.Other/Nope', 'content-type': 'application/grpc', te: 'trailers' })
+        req.on('response', (h) => resolve({ headers: h, endAfterHeaders: (req as { endAfterHeaders?: boolean }).endAfterHeaders === true }))
+        req.on('error', reject)
+        req.end()
+      })
+      expect(Number(headers[':status'])).toBe(200)
+      expect(headers['content-type']).toBe('application/grpc')
+      expect(headers['grpc-status']).toBe('12')
+      expect(headers['grpc-message']).toBe('Not Found')
+      expect(endAfterHeaders).toBe(true)
+    } finally {
+      session.close()
+    }
+  })
+
+  test('a plain HTTP request on the same paths still gets the HTTP status', async () => {
+    const r = await fetch(`http://127.0.0.1:${httpPort}/weir.test.Other/Nope`)
+    expect(r.status).toBe(404)
+  })
+})
