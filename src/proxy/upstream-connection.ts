@@ -352,6 +352,9 @@ export class UpstreamConnection {
     if (this.#reusable && this.#state !== CLOSED) {
       this.#state = IDLE
       l?.onResponseEnd(trailers)
+      // A response that ended while its client was slow left reading paused, and the proxy let
+      // go of the connection before the client drained: the next request must be read.
+      this.#socket?.resume()
       this.#home.release(this)
     } else {
       this.#state = IDLE // so the close below is not reported as an error
