@@ -159,6 +159,27 @@ describe('h2c with prior knowledge on an HTTP listener', () => {
     expect(r.text.endsWith('4\r\nbody\r\n0\r\nx-result: done\r\n\r\n')).toBe(true)
   })
 
+  test('SETTINGS: at most 128 concurrent streams and a 32 KiB header list; a larger list resets the stream', async () => {
+    const session = http2.connect(`http://127.0.0.1:${port}`)
+    try {
+      const settings = await new Promise<http2.Settings>((resolve) => session.once('remoteSettings', resolve))
+      expect(settings.maxConcurrentStreams).toBe(128)
+      expect(settings.maxHeaderListSize).toBe(32 * 1024)
+      const code = await new Promise<number>((resolve) => {
+        const req = session.request({ ':path': '/', ':authority': 'app.example', 'x-big': 'y'.repeat(40 * 1024) })
+        req.on('error', () => {})
+        req.on('close', () => resolve(req.rstCode))
+        req.end()
+      })
+      expect(code).not.toBe(http2.constants.NGHTTP2_NO_ERROR)
+      // The connection survives for other streams.
+      const ok = await h2Request(session, { ':path': '/', ':authority': 'app.example' })
+      expect(ok.status).toBe(200)
+    } finally {
+      session.close()
+    }
+  })
+
   test('the preface split over several writes is still recognised', async () => {
     const conn = await openRaw(port)
     const preface = 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'
@@ -188,13 +209,20 @@ describe('h2c with prior knowledge on an HTTP listener', () => {
     expect(statusCodes(pri.text)).toEqual([400])
   })
 
-  test('a 2 MiB body goes up and comes back whole (flow control and partial socket writes)', async () => {
+  test('a 2 MiB body goes up and comes back whole (flow control, partial socket writes), and the next request is answered', async () => {
     const session = http2.connect(`http://127.0.0.1:${port}`)
     try {
       const big = 'x'.repeat(2 * 1024 * 1024)
       const r = await h2Request(session, { ':method': 'POST', ':path': '/big', ':authority': 'app.example' }, big)
       expect(r.status).toBe(200)
       expect(JSON.parse(r.body).body.length).toBe(big.length)
+      // Regression: the 2 MiB answer outran the client, so the upstream connection was paused
+      // when its response ended; it went back to the pool paused and the next request hung.
+      const next = await Promise.race([
+        h2Request(session, { ':path': '/after-big', ':authority': 'app.example' }),
+        Bun.sleep(2_000).then(() => undefined),
+      ])
+      expect(next?.status).toBe(200)
     } finally {
       session.close()
     }

@@ -6,6 +6,7 @@ import { ConnectionSet, type Closable } from './connection-set.ts'
 import type { ExchangeObserver } from './exchange.ts'
 import { matchPreface } from './h2-preface.ts'
 import { Http2Session } from './http2-session.ts'
+import { HTTP2_SERVER_OPTIONS } from './http2-settings.ts'
 import type { ConnectionHost, SocketHandler } from './http-handler.ts'
 import { Http1Connection } from './http1-connection.ts'
 import type { ListenerSocket } from './listener-socket.ts'
@@ -52,7 +53,7 @@ export class PlainListener implements ListenerSocket, ConnectionHost {
     this.handler = table
     const host = this as ConnectionHost
     const connections = this.#connections
-    const h2 = http2.createServer()
+    const h2 = http2.createServer(HTTP2_SERVER_OPTIONS)
     h2.on('session', (session) => connections.add(new Http2Session(session, host, 'http')))
     this.#h2 = h2
     this.#server = Bun.listen<SocketState>({

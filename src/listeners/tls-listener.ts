@@ -5,6 +5,7 @@ import { DeadlineClock, type ClientTimeouts, type TimedConnection } from './clie
 import { ConnectionSet, type Closable } from './connection-set.ts'
 import type { ExchangeObserver } from './exchange.ts'
 import { Http2Session } from './http2-session.ts'
+import { HTTP2_SERVER_OPTIONS } from './http2-settings.ts'
 import type { ConnectionHost, ServedListener, SocketHandler } from './http-handler.ts'
 import { Http1Connection } from './http1-connection.ts'
 import type { ListenerSocket } from './listener-socket.ts'
@@ -37,7 +38,7 @@ export class TlsListener implements ListenerSocket, ConnectionHost {
     this.handler = table
     this.clock = new DeadlineClock(timeouts, () => this.#connections.values())
     this.#buildContexts(table)
-    this.#h2 = http2.createServer()
+    this.#h2 = http2.createServer(HTTP2_SERVER_OPTIONS)
     this.#h2.on('session', (session) => {
       const s = new Http2Session(session, this, 'https')
       this.#connections.add(s)
