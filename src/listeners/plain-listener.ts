@@ -16,8 +16,8 @@ import { concatBytes } from '../net/concat-bytes.ts'
 interface SocketState {
   conn: Http1Connection
   transport: BunSocketTransport
-  /** True until the first bytes told HTTP/1.1 from the HTTP/2 preface. */
-  sniffing: boolean
+  /** Set once the first bytes were not the HTTP/2 preface: the one test on the HTTP/1.1 path. */
+  http1: boolean
   /** First bytes that are so far a prefix of the HTTP/2 preface. */
   held: Uint8Array | undefined
   /** Set once the connection turned out to be cleartext HTTP/2. */
@@ -65,14 +65,14 @@ export class PlainListener implements ListenerSocket, ConnectionHost {
         open(s: Socket<SocketState>) {
           const transport = new BunSocketTransport(s as Socket<unknown>)
           const conn = new Http1Connection(transport, host)
-          s.data = { conn, transport, sniffing: true, held: undefined, h2: undefined }
+          s.data = { conn, transport, http1: false, held: undefined, h2: undefined }
           connections.add(conn)
         },
         data(s, chunk) {
           const st = s.data
-          if (st.sniffing) sniff(s, st, chunk)
+          if (st.http1) st.conn.onData(chunk)
           else if (st.h2) st.h2.socketData(chunk)
-          else st.conn.onData(chunk)
+          else sniff(s, st, chunk)
         },
         drain(s) {
           const st = s.data
@@ -104,16 +104,16 @@ export class PlainListener implements ListenerSocket, ConnectionHost {
         st.held = bytes
         return
       }
-      st.sniffing = false
       st.held = undefined
       if (verdict === 'http1') {
+        st.http1 = true
         st.conn.onData(bytes)
         return
       }
+      st.h2 = new BunSocketDuplex(s as Socket<unknown>)
+      h2.emit('connection', st.h2) // its session joins `connections`
       // The HTTP/1.1 connection never saw a byte: it only leaves the set the drain and clock walk.
       connections.delete(st.conn)
-      st.h2 = new BunSocketDuplex(s as Socket<unknown>)
-      h2.emit('connection', st.h2)
       st.h2.socketData(bytes)
     }
   }
