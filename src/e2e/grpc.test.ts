@@ -5,7 +5,7 @@ import http2 from 'node:http2'
 import { join } from 'node:path'
 import type { Gateway } from '../gateway.ts'
 import { echoClient, startGrpcEcho, type GrpcEchoServer, type Note } from '../testing/grpc-echo.ts'
-import { freePort, gatewayYaml, serviceYaml, startTestGateway, tempConfig, type ConfigDir } from '../testing/harness.ts'
+import { freePort, gatewayYaml, serviceYaml, startTestGateway, tempConfig, waitFor, type ConfigDir } from '../testing/harness.ts'
 
 // gRPC end to end: a real @grpc/grpc-js client through Weir, routed by a GRPCRoute, to real
 // @grpc/grpc-js servers, over cleartext HTTP/2 (prior knowledge) and over HTTPS: every call
@@ -15,6 +15,8 @@ const pem = (name: string) => readFileSync(join(certs, name), 'utf8')
 
 let server: GrpcEchoServer
 let canary: GrpcEchoServer
+/** Gets a copy of the calls with `x-pick: mirrored` (RequestMirror). */
+let shadow: GrpcEchoServer
 let dir: ConfigDir
 let gateway: Gateway
 let httpPort: number
@@ -25,6 +27,7 @@ let timeoutPort: number
 beforeAll(async () => {
   server = await startGrpcEcho('echo-1')
   canary = await startGrpcEcho('canary')
+  shadow = await startGrpcEcho('shadow')
   httpPort = freePort()
   httpsPort = freePort()
   timeoutPort = freePort()
@@ -46,6 +49,7 @@ data:
     'echo.yaml': serviceYaml('echo', [server.port], { appProtocol: 'kubernetes.io/h2c' }),
     // No appProtocol: a GRPCRoute's backends are spoken to in h2c anyway.
     'canary.yaml': serviceYaml('canary', [canary.port]),
+    'shadow.yaml': serviceYaml('shadow', [shadow.port]),
     'empty.yaml': serviceYaml('empty', [server.port], { notReady: [server.port] }),
     'closed.yaml': serviceYaml('closed', [closedPort]),
     'route.yaml': `
@@ -64,6 +68,11 @@ spec:
     - type: ResponseHeaderModifier
       responseHeaderModifier: {add: [{name: x-route, value: canary}]}
     backendRefs: [{name: canary, port: 80}]
+  - matches: [{method: {service: weir.test.Echo}, headers: [{name: x-pick, value: mirrored}]}]
+    filters:
+    - type: RequestMirror
+      requestMirror: {backendRef: {name: shadow, port: 80}}
+    backendRefs: [{name: echo, port: 80}]
   - matches: [{method: {service: weir.test.Echo}, headers: [{name: x-pick, value: empty}]}]
     backendRefs: [{name: empty, port: 80}]
   - matches: [{method: {service: weir.test.Echo}, headers: [{name: x-pick, value: closed}]}]
@@ -88,6 +97,7 @@ afterAll(async () => {
   await gateway.stop()
   await server.stop()
   await canary.stop()
+  await shadow.stop()
   await dir.cleanup()
 })
 
@@ -126,6 +136,12 @@ function collect(stream: grpc.ClientReadableStream<Note> | grpc.ClientDuplexStre
   })
 }
 
+function picked(where: string): grpc.Metadata {
+  const md = new grpc.Metadata()
+  md.set('x-pick', where)
+  return md
+}
+
 const transports: [string, () => Client][] = [
   ['h2c', () => echoClient(`127.0.0.1:${httpPort}`)],
   ['HTTPS', () => echoClient(`127.0.0.1:${httpsPort}`, { ca: pem('ca.crt'), serverName: 'a.example.com' })],
@@ -161,6 +177,21 @@ for (const [name, connect] of transports) {
       // Another method with the same header goes to the service-wide rule.
       const s = await collect(client.ServerStream({ text: 's', count: 1 }, md))
       expect(s.status.metadata.get('x-served-by')).toEqual(['echo-1'])
+    })
+
+    test('RequestMirror: the mirror backend gets a copy of the call over h2c, bodies included; the client sees the real answer', async () => {
+      const md = picked('mirrored')
+      const tag = `${name}-${Date.now()}`
+      const r = await unary(client, { text: tag }, md)
+      expect(r.value?.text).toBe(`echo-1:${tag}`)
+      const answer = await new Promise<Note>((resolve, reject) => {
+        const call = client.ClientStream(picked('mirrored'), (err: grpc.ServiceError | null, n: Note) => (err ? reject(err) : resolve(n)))
+        call.write({ text: `${tag}-a` })
+        call.end({ text: `${tag}-b` })
+      })
+      expect(answer.text).toBe(`${tag}-a+${tag}-b`)
+      await waitFor(() => shadow.received.filter((t) => t.includes(tag)).length === 3, 3_000, 'the mirrored calls')
+      expect(shadow.received.filter((t) => t.includes(tag))).toEqual([`Unary:${tag}`, `ClientStream:${tag}-a`, `ClientStream:${tag}-b`])
     })
 
     test('server streaming: every message, then the trailers', async () => {
@@ -217,12 +248,6 @@ describe("Weir's own answers to gRPC calls are gRPC statuses (HTTP 200, trailers
     client = echoClient(`127.0.0.1:${httpPort}`)
   })
   afterAll(() => client.close())
-
-  const picked = (where: string) => {
-    const md = new grpc.Metadata()
-    md.set('x-pick', where)
-    return md
-  }
 
   test('no route: UNIMPLEMENTED', async () => {
     const status = await new Promise<grpc.StatusObject>((resolve) => {

@@ -110,6 +110,11 @@ export class H2cStream {
     return this.#stream?.write(chunk) ?? false
   }
 
+  /** backlog is how many request body bytes wait to be sent (a mirror gives up past a limit). */
+  get backlog(): number {
+    return this.#stream?.writableLength ?? 0
+  }
+
   /** end finishes the request body. */
   end(): void {
     this.#stream?.end()

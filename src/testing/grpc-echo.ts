@@ -13,7 +13,7 @@ export interface Note {
   failCode?: number
 }
 
-// biome-ignore lint: the loaded package definition is dynamic.
+// The client class is generated from echo.proto at run time, so its methods are not typed.
 type EchoClientCtor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => grpc.Client & Record<string, any>
 
 function echoService(): { service: grpc.ServiceDefinition; Client: EchoClientCtor } {
@@ -25,6 +25,8 @@ function echoService(): { service: grpc.ServiceDefinition; Client: EchoClientCto
 
 export interface GrpcEchoServer {
   readonly port: number
+  /** The text of every note a call brought in, in arrival order (`method:text`). */
+  readonly received: string[]
   stop(): Promise<void>
 }
 
@@ -32,6 +34,7 @@ export interface GrpcEchoServer {
 export async function startGrpcEcho(name: string): Promise<GrpcEchoServer> {
   const { service } = echoService()
   const server = new grpc.Server()
+  const received: string[] = []
   const initial = (call: grpc.ServerUnaryCall<Note, Note> | grpc.ServerWritableStream<Note, Note> | grpc.ServerReadableStream<Note, Note> | grpc.ServerDuplexStream<Note, Note>) => {
     const md = new grpc.Metadata()
     const echo = call.metadata.get('x-echo')[0]
@@ -47,6 +50,7 @@ export async function startGrpcEcho(name: string): Promise<GrpcEchoServer> {
   server.addService(service, {
     Unary(call: grpc.ServerUnaryCall<Note, Note>, done: grpc.sendUnaryData<Note>) {
       const note = call.request
+      received.push(`Unary:${note.text}`)
       const answer = () => {
         if (note.failCode) {
           done({ code: note.failCode, details: `failing as asked: ${note.text}`, metadata: trailers() })
@@ -66,7 +70,10 @@ export async function startGrpcEcho(name: string): Promise<GrpcEchoServer> {
     ClientStream(call: grpc.ServerReadableStream<Note, Note>, done: grpc.sendUnaryData<Note>) {
       initial(call)
       const parts: string[] = []
-      call.on('data', (n: Note) => parts.push(n.text))
+      call.on('data', (n: Note) => {
+        received.push(`ClientStream:${n.text}`)
+        parts.push(n.text)
+      })
       call.on('end', () => done(null, { text: parts.join('+') }, trailers()))
     },
     Bidi(call: grpc.ServerDuplexStream<Note, Note>) {
@@ -80,6 +87,7 @@ export async function startGrpcEcho(name: string): Promise<GrpcEchoServer> {
   )
   return {
     port,
+    received,
     stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
   }
 }

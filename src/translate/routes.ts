@@ -185,7 +185,7 @@ function buildRule(ctx: TranslateContext, r: Resource, rule: RouteRuleSpec, inde
   const retry = parseRetry(rule.retry)
   const sessionPersistence = parseSessionPersistence(rule.sessionPersistence)
   const extras = { timeouts, ...(retry ? { retry } : {}), ...(sessionPersistence ? { sessionPersistence } : {}) }
-  const ruleFilters = translateFilters(ctx, r, rule.filters ?? [], matches, false)
+  const ruleFilters = translateFilters(ctx, r, rule.filters ?? [], matches, false, kind.adaptBackend)
   const refErrors: StatusError[] = [...ruleFilters.refErrors]
   const backends: BackendModel[] = []
   const pools: PoolContext[] = []
@@ -194,7 +194,7 @@ function buildRule(ctx: TranslateContext, r: Resource, rule: RouteRuleSpec, inde
     const { backend, error, pool } = resolveBackendRef(ctx, r, ref)
     if (error) refErrors.push(error)
     if (pool && !pools.includes(pool)) pools.push(pool)
-    const backendFilters = translateFilters(ctx, r, ref.filters ?? [], matches, true)
+    const backendFilters = translateFilters(ctx, r, ref.filters ?? [], matches, true, kind.adaptBackend)
     refErrors.push(...backendFilters.refErrors)
     failure ??= backendFilters.failure
     const adapted = kind.adaptBackend ? kind.adaptBackend(backend) : backend
