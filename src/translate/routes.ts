@@ -119,7 +119,9 @@ export function processRoutes(
         conditions.set('Accepted', 'False', resolution.error.reason, resolution.error.message)
         if (resolution.gateway) notePoolUse(ctx, resolution.gateway, pools, false)
       } else if (attachments.length === 0) {
-        const [listener, winner] = [...(lost ?? [])][0] ?? []
+        // Every listener of this parentRef went to a route of the other kind.
+        const listener = resolution.attachments[0]?.listener
+        const winner = listener && lost?.get(listener)
         const message = `listener ${listener?.name} serves these hostnames to ${winner}, which is older (or first by namespace/name); HTTPRoutes and GRPCRoutes cannot share a hostname`
         conditions.set('Accepted', 'False', 'NotAllowedByListeners', message)
       } else if (invalid.length === rules.length) {
