@@ -229,3 +229,39 @@ describe('h2c with prior knowledge on an HTTP listener', () => {
   })
 
 })
+
+describe('stopping with an h2c connection open', () => {
+  test('a stream in flight finishes (GOAWAY), then the connection closes', async () => {
+    const up = startUpstream('app')
+    const p = freePort()
+    const d = await tempConfig({
+      'gateway.yaml': gatewayYaml('gw', [{ name: 'http', port: p }]),
+      'app.yaml': serviceYaml('app', [up.port]),
+      'route.yaml': `
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: app}
+spec:
+  parentRefs: [{name: gw}]
+  rules: [{backendRefs: [{name: app, port: 80}]}]
+`,
+    })
+    const gw = await startTestGateway(d.path)
+    const session = http2.connect(`http://127.0.0.1:${p}`)
+    try {
+      const closed = new Promise<void>((resolve) => session.once('close', () => resolve()))
+      const inFlight = h2Request(session, { ':path': '/slow?ms=300' })
+      await Bun.sleep(100)
+      const stopped = gw.stop()
+      const r = await inFlight
+      expect(r.status).toBe(200)
+      expect(r.body).toBe('slow\n')
+      await stopped
+      await closed
+    } finally {
+      session.destroy()
+      await up.stop()
+      await d.cleanup()
+    }
+  })
+})
