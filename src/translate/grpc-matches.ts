@@ -1,5 +1,6 @@
 import type { RouteMatch } from '../model.ts'
 import { normaliseMatch } from './matches.ts'
+import { StatusError } from './status.ts'
 
 /** GRPCRouteMatchSpec is a GRPCRoute `matches[]` entry as written. */
 export interface GRPCRouteMatchSpec {
@@ -29,6 +30,8 @@ export function grpcMatch(spec: GRPCRouteMatchSpec): RouteMatch {
   if (!m || (service === '' && method === '')) return normaliseMatch({ headers })
   let path: { type: string; value: string }
   if ((m.type ?? 'Exact') === 'RegularExpression') {
+    checkPart(service, 'service')
+    checkPart(method, 'method')
     path = { type: 'RegularExpression', value: `/(?:${service || ANY_SEGMENT})/(?:${method || ANY_SEGMENT})` }
   } else if (service !== '' && method !== '') {
     path = { type: 'Exact', value: `/${service}/${method}` }
@@ -38,6 +41,15 @@ export function grpcMatch(spec: GRPCRouteMatchSpec): RouteMatch {
     path = { type: 'RegularExpression', value: `/${ANY_SEGMENT}/${escapeRegex(method)}` }
   }
   return { ...normaliseMatch({ path, headers }), grpcMethod: { service, method } }
+}
+
+/** checkPart names the part of a method match whose regular expression does not compile. */
+function checkPart(pattern: string, what: string): void {
+  try {
+    new RegExp(pattern)
+  } catch (err) {
+    throw new StatusError('Accepted', 'UnsupportedValue', `method ${what} regular expression ${JSON.stringify(pattern)} is invalid: ${(err as Error).message}`)
+  }
 }
 
 function escapeRegex(s: string): string {
