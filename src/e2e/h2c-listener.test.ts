@@ -196,6 +196,17 @@ describe('h2c with prior knowledge on an HTTP listener', () => {
     expect(got).not.toContain('505')
   })
 
+  test('garbage after the preface ends the connection; the listener keeps serving', async () => {
+    const conn = await openRaw(port)
+    conn.write('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n')
+    conn.write('this is not an HTTP/2 frame at all, just bytes\r\n\r\n')
+    const closedAfter = await Promise.race([conn.closed, Bun.sleep(3_000).then(() => -1)])
+    conn.destroy()
+    expect(closedAfter).toBeGreaterThanOrEqual(0)
+    const r = await rawExchange(port, 'GET /x HTTP/1.1\r\nHost: app.example\r\nConnection: close\r\n\r\n')
+    expect(statusCodes(r.text)).toEqual([200])
+  })
+
   test('curl --http2-prior-knowledge gets 200 over HTTP/2', async () => {
     const p = Bun.spawn(['curl', '-s', '--max-time', '5', '--http2-prior-knowledge', '-o', '/dev/null', '-w', '%{http_version} %{http_code}', '-H', 'Host: app.example', `http://127.0.0.1:${port}/curl`])
     const out = await new Response(p.stdout).text()
