@@ -75,11 +75,11 @@ export interface Certificate {
 }
 
 /** RouteKind names the route resource a RouteModel came from. */
-export type RouteKind = 'HTTPRoute'
+export type RouteKind = 'HTTPRoute' | 'GRPCRoute'
 
 /** RouteModel is one (hostname × rule × match) of a route, flattened for matching. */
 export interface RouteModel {
-  /** `httproute/namespace/name/rule/R/match/M`, unique per listener. */
+  /** `httproute/namespace/name/rule/R/match/M` (`grpcroute/...`), unique per listener. */
   readonly name: string
   readonly routeKind: RouteKind
   readonly routeNamespace: string
@@ -114,6 +114,8 @@ export interface RouteMatch {
   readonly headers: readonly NameValueMatch[]
   /** Query parameter names are case-sensitive; only the first entry of a repeated name is kept. */
   readonly queryParams: readonly NameValueMatch[]
+  /** A GRPCRoute method match as written (for GRPCRoute precedence; the path carries the match). */
+  readonly grpcMethod?: { readonly service: string; readonly method: string }
 }
 
 /** NameValueMatch matches one header or query parameter. */

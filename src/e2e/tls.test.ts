@@ -104,6 +104,8 @@ describe('HTTPS listeners', () => {
         req.end()
       })
       expect(session.alpnProtocol).toBe('h2')
+      expect(session.remoteSettings.maxConcurrentStreams).toBe(128)
+      expect(session.remoteSettings.maxHeaderListSize).toBe(32 * 1024)
       expect(status).toBe(200)
       const seen = JSON.parse(body)
       expect(seen.path).toBe('/h2')

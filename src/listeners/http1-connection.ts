@@ -1,4 +1,5 @@
 import { LAST_CHUNK, encodeChunkHeader } from '../http1/chunked.ts'
+import { lastChunkWithTrailers } from '../http1/trailer-section.ts'
 import { parseRequestHead, type RequestHead } from '../http1/request-head.ts'
 import { statusText } from '../http/status-text.ts'
 import type { Downstream } from './downstream.ts'
@@ -244,9 +245,11 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner, 
     return this.#wrote(this.#t.write(chunk))
   }
 
-  endBody(): void {
+  endBody(trailers?: readonly string[]): void {
     if (this.#closed || this.#responseDone) return
-    if (this.#frame === FRAME_ENCODE_CHUNKED) this.#wrote(this.#t.write(LAST_CHUNK))
+    if (this.#frame === FRAME_ENCODE_CHUNKED) {
+      this.#wrote(this.#t.write(trailers && trailers.length > 0 ? lastChunkWithTrailers(trailers) : LAST_CHUNK))
+    }
     this.#responseComplete()
   }
 

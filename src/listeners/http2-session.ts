@@ -9,11 +9,13 @@ import type { TimedConnection } from './client-timeouts.ts'
 import type { ConnectionHost } from './http-handler.ts'
 import { normaliseHost, splitTarget } from './request-target.ts'
 import { generatedHeaders } from '../http/generated-headers.ts'
+import { forwardableTrailer } from '../http1/trailer-fields.ts'
 
 const NO_TOKENS: readonly string[] = []
 
 /**
- * Http2Session serves the streams of one HTTP/2 connection (from TLS with ALPN h2): each stream
+ * Http2Session serves the streams of one HTTP/2 connection (from TLS with ALPN h2, or cleartext
+ * with prior knowledge on a plain listener): each stream
  * becomes an Exchange whose downstream is the stream. Pseudo-headers give method, path and
  * authority; everything after routing is the same as for HTTP/1.1.
  */
@@ -24,9 +26,12 @@ export class Http2Session implements TimedConnection {
   /** When the last stream ended (the keep-alive timeout counts from it). */
   #idleSince: number
 
-  constructor(session: http2.ServerHttp2Session, host: ConnectionHost) {
+  readonly #scheme: 'http' | 'https'
+
+  constructor(session: http2.ServerHttp2Session, host: ConnectionHost, scheme: 'http' | 'https') {
     this.#session = session
     this.#host = host
+    this.#scheme = scheme
     this.#idleSince = host.clock.now
     session.on('stream', (stream, headers) => this.#onStream(stream, headers))
     session.on('close', () => host.connectionClosed(this))
@@ -80,7 +85,7 @@ export class Http2Session implements TimedConnection {
       flat,
       NO_TOKENS,
       socket.remoteAddress ?? '',
-      'https',
+      this.#scheme,
       ds,
       this.#host.observer
     )
@@ -97,11 +102,16 @@ class Http2StreamDownstream implements Downstream {
   onClientGone: (() => void) | undefined = undefined
   readonly #stream: http2.ServerHttp2Stream
   readonly #isHead: boolean
+  /** The client said it takes trailers (gRPC clients do): responses may end with a trailer block. */
+  readonly #wantsTrailers: boolean
+  /** Whether the response was started with waitForTrailers, so its end goes through sendTrailers. */
+  #trailerBlock = false
   #done = false
 
   constructor(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) {
     this.#stream = stream
     this.#isHead = headers[':method'] === 'HEAD'
+    this.#wantsTrailers = /(^|,)\s*trailers\s*(;|,|$)/i.test(String(headers.te ?? ''))
     const length = headers['content-length'] === undefined ? -1 : Number(headers['content-length'])
     const hasBody = !(stream as { endAfterHeaders?: boolean }).endAfterHeaders && length !== 0
     this.requestBody = hasBody ? new Http2RequestBody(stream, length) : undefined
@@ -142,7 +152,10 @@ class Http2StreamDownstream implements Downstream {
     }
     if (body.kind === 'length' && status !== 204 && status !== 304) out['content-length'] = body.length
     const endStream = body.kind === 'none' || this.#isHead || status === 204 || status === 304
-    stream.respond(out, { endStream })
+    // Trailers are only known at the end, so a response that may carry them keeps the stream open
+    // for a trailer block: when the client takes trailers, or the upstream announced some.
+    this.#trailerBlock = !endStream && (this.#wantsTrailers || out.trailer !== undefined)
+    stream.respond(out, { endStream, waitForTrailers: this.#trailerBlock })
     if (endStream) this.#done = true
     if (first && firstEnd > firstStart && !endStream) return stream.write(first.subarray(firstStart, firstEnd))
     return true
@@ -167,10 +180,14 @@ class Http2StreamDownstream implements Downstream {
     return this.#stream.write(chunk)
   }
 
-  endBody(): void {
+  endBody(trailers?: readonly string[]): void {
     if (this.#done) return
     this.#done = true
-    this.#stream.end()
+    const stream = this.#stream
+    if (this.#trailerBlock) {
+      stream.once('wantTrailers', () => stream.sendTrailers(trailerBlock(trailers)))
+    }
+    stream.end()
   }
 
   respond(status: number, headers: readonly string[], body: string): void {
@@ -185,6 +202,20 @@ class Http2StreamDownstream implements Downstream {
     this.#done = true
     if (!this.#stream.destroyed) this.#stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR)
   }
+}
+
+/** trailerBlock turns upstream trailer fields into an HTTP/2 trailer block, without the ones a proxy drops. */
+function trailerBlock(trailers: readonly string[] | undefined): http2.OutgoingHttpHeaders {
+  const out: http2.OutgoingHttpHeaders = {}
+  if (!trailers) return out
+  for (let i = 0; i < trailers.length; i += 2) {
+    const name = trailers[i] as string
+    if (!forwardableTrailer(name) || isHopByHop(name, NO_TOKENS)) continue
+    const value = trailers[i + 1] as string
+    const prev = out[name]
+    out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [String(prev), value]
+  }
+  return out
 }
 
 /** Http2RequestBody reads a request body from an HTTP/2 stream (no framing to validate). */

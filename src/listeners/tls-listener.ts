@@ -4,6 +4,7 @@ import { DeadlineClock, type ClientTimeouts, type TimedConnection } from './clie
 import { ConnectionSet, type Closable } from './connection-set.ts'
 import type { ExchangeObserver } from './exchange.ts'
 import { Http2Session } from './http2-session.ts'
+import { HTTP2_SERVER_OPTIONS } from './http2-settings.ts'
 import type { ConnectionHost, SocketHandler } from './http-handler.ts'
 import { Http1Connection } from './http1-connection.ts'
 import type { ListenerSocket } from './listener-socket.ts'
@@ -36,9 +37,9 @@ export class TlsListener implements ListenerSocket, ConnectionHost {
     this.handler = table
     this.clock = new DeadlineClock(timeouts, () => this.#connections.values())
     this.#contexts = new SniContexts(table.listeners)
-    this.#h2 = http2.createServer()
+    this.#h2 = http2.createServer(HTTP2_SERVER_OPTIONS)
     this.#h2.on('session', (session) => {
-      const s = new Http2Session(session, this)
+      const s = new Http2Session(session, this, 'https')
       this.#connections.add(s)
     })
     this.#server = tls.createServer(

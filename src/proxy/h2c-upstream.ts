@@ -50,6 +50,7 @@ export class H2cStream {
   #stream: http2.ClientHttp2Stream | undefined
   #responded = false
   #ended = false
+  #trailers: string[] | undefined
 
   constructor(listener: UpstreamListener, noBody: boolean) {
     this.#listener = listener
@@ -90,9 +91,10 @@ export class H2cStream {
     this.#stream = stream
     stream.on('response', (h) => this.#onResponse(h))
     stream.on('data', (chunk: Buffer) => this.#listener.onResponseBody(chunk))
+    stream.on('trailers', (t: http2.IncomingHttpHeaders) => (this.#trailers = flatFields(t)))
     stream.on('end', () => {
       this.#ended = true
-      this.#listener.onResponseEnd()
+      this.#listener.onResponseEnd(this.#trailers)
     })
     stream.on('drain', () => this.#listener.onUpstreamDrain())
     stream.on('close', () => {
@@ -106,6 +108,11 @@ export class H2cStream {
   /** write sends request body bytes; false means wait for onUpstreamDrain. */
   write(chunk: Uint8Array): boolean {
     return this.#stream?.write(chunk) ?? false
+  }
+
+  /** backlog is how many request body bytes wait to be sent (a mirror gives up past a limit). */
+  get backlog(): number {
+    return this.#stream?.writableLength ?? 0
   }
 
   /** end finishes the request body. */
@@ -131,12 +138,7 @@ export class H2cStream {
   #onResponse(h: http2.IncomingHttpHeaders & http2.IncomingHttpStatusHeader): void {
     this.#responded = true
     const status = Number(h[':status'] ?? 502)
-    const headers: string[] = []
-    for (const [name, value] of Object.entries(h)) {
-      if (name.charCodeAt(0) === 0x3a || value === undefined) continue
-      if (Array.isArray(value)) for (const v of value) headers.push(name, v)
-      else headers.push(name, String(value))
-    }
+    const headers = flatFields(h)
     const length = h['content-length'] === undefined ? -1 : Number(h['content-length'])
     const head: ResponseHead = {
       status,
@@ -149,11 +151,25 @@ export class H2cStream {
       connectionTokens: [],
     }
     let mode: ResponseBodyMode = BODY_STREAM
-    if (this.#noBody || status === 204 || status === 304) mode = length >= 0 && this.#noBody ? { kind: 'length', length } : BODY_NONE
+    // A response whose HEADERS frame ended the stream (gRPC's trailers-only answer) has no body:
+    // passed on as such, the client gets one HEADERS frame with END_STREAM as well.
+    if ((this.#stream as { endAfterHeaders?: boolean } | undefined)?.endAfterHeaders) mode = BODY_NONE
+    else if (this.#noBody || status === 204 || status === 304) mode = length >= 0 && this.#noBody ? { kind: 'length', length } : BODY_NONE
     else if (length >= 0) mode = { kind: 'length', length }
     // For HEAD, 204 and 304 no body follows; the stream's end event still finishes the exchange.
     this.#listener.onResponseHead(head, mode, undefined, 0, 0)
   }
+}
+
+/** flatFields lists an HTTP/2 header block's regular fields as flat [name, value] pairs. */
+function flatFields(h: http2.IncomingHttpHeaders): string[] {
+  const out: string[] = []
+  for (const [name, value] of Object.entries(h)) {
+    if (name.charCodeAt(0) === 0x3a || value === undefined) continue
+    if (Array.isArray(value)) for (const v of value) out.push(name, v)
+    else out.push(name, String(value))
+  }
+  return out
 }
 
 /**
@@ -177,6 +193,11 @@ export function h2cRequestHeaders(ex: Exchange, target: string, length: number |
     if (name === 'host' || name === 'content-length' || name === 'expect' || name === 'x-forwarded-proto') continue
     if (name === 'x-forwarded-for') {
       forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`
+      continue
+    }
+    if (name === 'te') {
+      // The one TE value HTTP/2 allows (RFC 9113 §8.2.2); gRPC servers require it.
+      if (/(^|,)\s*trailers\s*(;|,|$)/i.test(value)) out.te = 'trailers'
       continue
     }
     if (isHopByHop(name, ex.connectionTokens)) continue

@@ -3,6 +3,8 @@ import { NO_REQUEST } from '../balancer/picker.ts'
 import { LAST_CHUNK, encodeChunkHeader } from '../http1/chunked.ts'
 import type { Exchange } from '../listeners/exchange.ts'
 import type { CompiledBackend, CompiledMirror } from './backend-set.ts'
+import { H2cMirrorCall } from './h2c-mirror.ts'
+import { h2cRequestHeaders, type H2cSessions } from './h2c-upstream.ts'
 import type { UpstreamConnection } from './upstream-connection.ts'
 import type { UpstreamListener } from './upstream-listener.ts'
 import type { UpstreamPool } from './upstream-pool.ts'
@@ -17,15 +19,40 @@ const MIRROR_TIMEOUT_MS = 30_000
 
 const CRLF = new Uint8Array([0x0d, 0x0a])
 
+/** Mirror is a copy of a request on its way to a mirror backend; it takes the body as it arrives. */
+export interface Mirror {
+  data(chunk: Uint8Array): void
+  end(): void
+}
+
+const SKIPPED: Mirror = { data() {}, end() {} }
+
 /**
  * startMirrors sends a copy of the request to each mirror backend; the caller passes them the
- * body as it arrives (`data`, `end`). A request without a body is complete at once.
+ * body as it arrives (`data`, `end`), `decoded` when those bytes carry no HTTP/1.1 chunk framing.
+ * A request without a body is complete at once. `head` is the HTTP/1.1 head, `target` the
+ * request target for an h2c mirror (a gRPC one).
  */
-export function startMirrors(pool: UpstreamPool, ex: Exchange, mirrors: readonly CompiledMirror[], head: string): MirrorCall[] {
+export function startMirrors(
+  rt: { readonly upstreams: UpstreamPool; readonly h2c: H2cSessions },
+  ex: Exchange,
+  mirrors: readonly CompiledMirror[],
+  head: string,
+  target: string,
+  decoded: boolean
+): Mirror[] {
   const body = ex.requestBody
   const encodeChunks = body !== undefined && !body.rawChunked && body.length < 0
   return mirrors.map(({ backend }) => {
-    const m = new MirrorCall(pool, head, encodeChunks)
+    if (backend.protocol === 'h2c') {
+      // HTTP/2 carries the payload only: bytes still framed as chunks cannot be copied to it.
+      if (body?.rawChunked && !decoded) return SKIPPED
+      const m = new H2cMirrorCall(h2cRequestHeaders(ex, target, body?.length), body !== undefined)
+      m.start(rt.h2c, backend, ex.method === 'HEAD')
+      if (!body) m.end()
+      return m
+    }
+    const m = new MirrorCall(rt.upstreams, head, encodeChunks)
     m.start(backend, ex.method === 'HEAD')
     if (!body) m.end()
     return m

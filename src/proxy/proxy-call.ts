@@ -14,7 +14,7 @@ import type { ForwardTarget, ProxyRuntime } from './forward-target.ts'
 import { upstreamHeadFor } from './forward-headers.ts'
 import { H2cStream, h2cRequestHeaders } from './h2c-upstream.ts'
 import { sampleMirrors } from '../filters/mirror.ts'
-import { startMirrors, type MirrorCall } from './mirror-call.ts'
+import { startMirrors, type Mirror } from './mirror-call.ts'
 import type { CompiledMirror } from './backend-set.ts'
 import { RequestBodyRelay } from './request-body-relay.ts'
 import { respondError } from './respond-error.ts'
@@ -64,7 +64,7 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
   #staleRetried = false
   /** The mirrors this request was sampled for, and their calls once started. */
   #mirrorTo: CompiledMirror[] | undefined
-  #mirrors: MirrorCall[] | undefined
+  #mirrors: Mirror[] | undefined
   /** The client side of an upgraded connection. */
   #client: TunnelPeer | undefined
   /** Set for an OpenAI request to an InferencePool: its pool picks the endpoints. */
@@ -175,7 +175,10 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
       this.#head ??= upstreamHeadFor(ex, target)
       channel.write(this.#head)
     }
-    if (this.#mirrorTo && !this.#mirrors) this.#mirrors = startMirrors(this.#rt.upstreams, ex, this.#mirrorTo, this.#head ?? upstreamHeadFor(ex, target))
+    if (this.#mirrorTo && !this.#mirrors) {
+      const decoded = channel instanceof H2cStream
+      this.#mirrors = startMirrors(this.#rt, ex, this.#mirrorTo, this.#head ?? upstreamHeadFor(ex, target), target, decoded)
+    }
     if (!body) {
       this.#bodySent = true
     } else if (!this.#bodyStarted) {
@@ -282,10 +285,10 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     this.#usage?.feed(chunk)
   }
 
-  onResponseEnd(): void {
+  onResponseEnd(trailers?: readonly string[]): void {
     if (this.#phase === DONE) return
     this.#channel = undefined
-    this.#ex.downstream.endBody()
+    this.#ex.downstream.endBody(trailers)
     this.#done(this.#ex.status)
   }
 

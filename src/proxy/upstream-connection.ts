@@ -345,14 +345,20 @@ export class UpstreamConnection {
   #finish(): void {
     const l = this.#listener
     this.#listener = undefined
+    // Raw chunked bodies carry their trailers in the bytes; decoded ones hand them over here.
+    const found = this.#decodeChunks ? this.#decoder?.trailers() : undefined
+    const trailers = found && found.length > 0 ? found : undefined
     this.#decoder = undefined
     if (this.#reusable && this.#state !== CLOSED) {
       this.#state = IDLE
-      l?.onResponseEnd()
+      l?.onResponseEnd(trailers)
+      // A response that ended while its client was slow left reading paused, and the proxy let
+      // go of the connection before the client drained: the next request must be read.
+      this.#socket?.resume()
       this.#home.release(this)
     } else {
       this.#state = IDLE // so the close below is not reported as an error
-      l?.onResponseEnd()
+      l?.onResponseEnd(trailers)
       this.#close()
     }
   }

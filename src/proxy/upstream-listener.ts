@@ -10,7 +10,8 @@ export interface UpstreamListener {
   /** A final (non-1xx) response head arrived; `first[start, end)` are body bytes that came with it. */
   onResponseHead(head: ResponseHead, body: ResponseBodyMode, first: Uint8Array | undefined, start: number, end: number): void
   onResponseBody(chunk: Uint8Array): void
-  onResponseEnd(): void
+  /** The response is complete; `trailers` (flat lower-cased pairs) when the upstream sent some. */
+  onResponseEnd(trailers?: readonly string[]): void
   /** An interim response (1xx other than 101: 100 Continue, 103 Early Hints) arrived before the final one. */
   onInformational?(head: ResponseHead): void
   /** The upstream accepted an upgrade (101); call `tunnel` to start passing bytes. */

@@ -13,6 +13,8 @@ export function checkCelRules(kind: CanonicalKind, doc: Record<string, any>): Sc
       return checkGateway(doc)
     case 'HTTPRoute':
       return checkHTTPRoute(doc)
+    case 'GRPCRoute':
+      return checkGRPCRoute(doc)
     default:
       return []
   }
@@ -109,6 +111,50 @@ function checkHTTPRoute(doc: Record<string, any>): SchemaIssue[] {
     if (request !== undefined && backend !== undefined && request !== 0 && backend > request) {
       issues.push({ path: ['spec', 'rules', r, 'timeouts', 'backendRequest'], message: 'must not be longer than timeouts.request' })
     }
+  })
+  return issues
+}
+
+// GRPCMethodMatch CEL: the characters an Exact service or method may have.
+const GRPC_SERVICE = /^\.?[a-z_][a-z_0-9]*(\.[a-z_][a-z_0-9]*)*$/i
+const GRPC_METHOD = /^[A-Za-z_][A-Za-z_0-9]*$/
+
+function checkGRPCRoute(doc: Record<string, any>): SchemaIssue[] {
+  const issues: SchemaIssue[] = []
+  const rules: any[] = doc.spec?.rules ?? []
+  const ruleNames = new Set<string>()
+  rules.forEach((rule, r) => {
+    if (typeof rule?.name === 'string') {
+      if (ruleNames.has(rule.name)) issues.push({ path: ['spec', 'rules', r, 'name'], message: `rule name ${rule.name} is used twice: names must be unique within a route` })
+      ruleNames.add(rule.name)
+    }
+    const matches: any[] = rule?.matches ?? []
+    matches.forEach((m, i) => {
+      const method = m?.method
+      if (method === undefined || method === null) return
+      const at = ['spec', 'rules', r, 'matches', i, 'method']
+      // The API server defaults type to Exact, so the rule that needs one of the two always applies.
+      if (method.service === undefined && method.method === undefined) {
+        issues.push({ path: at, message: "one or both of 'service' or 'method' must be specified" })
+        return
+      }
+      if ((method.type ?? 'Exact') !== 'Exact') return
+      if (typeof method.service === 'string' && !GRPC_SERVICE.test(method.service)) {
+        issues.push({ path: [...at, 'service'], message: `must only contain valid characters (matching ${GRPC_SERVICE.source}, case-insensitive)` })
+      }
+      if (typeof method.method === 'string' && !GRPC_METHOD.test(method.method)) {
+        issues.push({ path: [...at, 'method'], message: `must only contain valid characters (matching ${GRPC_METHOD.source})` })
+      }
+    })
+    issues.push(...checkFilters(rule?.filters ?? [], ['spec', 'rules', r, 'filters']))
+    const refs: any[] = rule?.backendRefs ?? []
+    refs.forEach((ref, i) => {
+      issues.push(...checkFilters(ref?.filters ?? [], ['spec', 'rules', r, 'backendRefs', i, 'filters']))
+      const isService = (ref?.group ?? '') === '' && (ref?.kind ?? 'Service') === 'Service'
+      if (isService && ref?.port === undefined) {
+        issues.push({ path: ['spec', 'rules', r, 'backendRefs', i, 'port'], message: 'is required for a Service backendRef' })
+      }
+    })
   })
   return issues
 }

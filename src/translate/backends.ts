@@ -41,6 +41,8 @@ const APP_PROTOCOLS: Readonly<Record<string, UpstreamProtocol>> = {
   'kubernetes.io/ws': 'http1',
   'kubernetes.io/wss': 'http1',
   'kubernetes.io/h2c': 'h2c',
+  // Not a Kubernetes standard name, but what gRPC Services commonly declare (Istio's convention).
+  grpc: 'h2c',
 }
 
 /** BackendResolution is a backendRef turned into a weighted backend, plus the error to report. */

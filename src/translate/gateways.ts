@@ -19,8 +19,14 @@ interface GatewaySpec {
 
 /** ROUTE_KINDS_BY_PROTOCOL are the route kinds each listener protocol serves today. */
 const ROUTE_KINDS_BY_PROTOCOL: Readonly<Record<string, readonly RouteGroupKind[]>> = {
-  HTTP: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }],
-  HTTPS: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }],
+  HTTP: [
+    { group: GATEWAY_GROUP, kind: 'HTTPRoute' },
+    { group: GATEWAY_GROUP, kind: 'GRPCRoute' },
+  ],
+  HTTPS: [
+    { group: GATEWAY_GROUP, kind: 'HTTPRoute' },
+    { group: GATEWAY_GROUP, kind: 'GRPCRoute' },
+  ],
   TCP: [{ group: GATEWAY_GROUP, kind: 'TCPRoute' }],
   TLS: [{ group: GATEWAY_GROUP, kind: 'TLSRoute' }],
   UDP: [{ group: GATEWAY_GROUP, kind: 'UDPRoute' }],

@@ -26,6 +26,7 @@ const PATH_RANK: Readonly<Record<PathMatchType, number>> = {
  *  9. rule order, then match order within the rule.
  */
 export function compareRoutes(a: RouteModel, b: RouteModel): number {
+  if (a.routeKind === 'GRPCRoute' && b.routeKind === 'GRPCRoute') return compareGRPCRoutes(a, b)
   return (
     compareHostnameSpecificity(a.hostname, b.hostname) ||
     PATH_RANK[b.match.path.type] - PATH_RANK[a.match.path.type] ||
@@ -33,6 +34,29 @@ export function compareRoutes(a: RouteModel, b: RouteModel): number {
     Number(b.match.method !== undefined) - Number(a.match.method !== undefined) ||
     b.match.headers.length - a.match.headers.length ||
     b.match.queryParams.length - a.match.queryParams.length ||
+    a.createdAt - b.createdAt ||
+    compareStrings(`${a.routeNamespace}/${a.routeName}`, `${b.routeNamespace}/${b.routeName}`) ||
+    a.ruleIndex - b.ruleIndex ||
+    a.matchIndex - b.matchIndex
+  )
+}
+
+/**
+ * compareGRPCRoutes orders GRPCRoute matches by GRPCRoute precedence (apis/v1/grpcroute_types.go
+ * GRPCRouteRule.Matches): the most specific hostname (as for HTTPRoutes: the characters of a
+ * non-wildcard name, then of a wildcard), then the most characters in the service, then in the
+ * method, then the most header matches; then the oldest route, `{namespace}/{name}`, rule and
+ * match order. A GRPCRoute never shares a hostname with an HTTPRoute on one listener (the
+ * younger is rejected, see route-kind-conflicts.ts), so the two kinds never need merging.
+ */
+function compareGRPCRoutes(a: RouteModel, b: RouteModel): number {
+  const ma = a.match.grpcMethod
+  const mb = b.match.grpcMethod
+  return (
+    compareHostnameSpecificity(a.hostname, b.hostname) ||
+    (mb?.service.length ?? 0) - (ma?.service.length ?? 0) ||
+    (mb?.method.length ?? 0) - (ma?.method.length ?? 0) ||
+    b.match.headers.length - a.match.headers.length ||
     a.createdAt - b.createdAt ||
     compareStrings(`${a.routeNamespace}/${a.routeName}`, `${b.routeNamespace}/${b.routeName}`) ||
     a.ruleIndex - b.ruleIndex ||

@@ -1,5 +1,5 @@
 import { FILTERS, filterKey } from '../filters/registry.ts'
-import type { FilterSpec, RouteMatch } from '../model.ts'
+import type { BackendModel, FilterSpec, RouteMatch } from '../model.ts'
 import type { Resource } from '../resources/resources.ts'
 import { resolveBackendRef, type BackendRef } from './backends.ts'
 import type { TranslateContext } from './context.ts'
@@ -28,13 +28,15 @@ const BACKEND_FILTERS = new Set(['RequestHeaderModifier', 'ResponseHeaderModifie
  * translateFilters validates a rule's (or a backendRef's) filters with their factories. An
  * unknown extension kind or an invalid configuration is a failure: per HTTPRouteFilter, requests
  * that filter would have processed must get an error, never be passed through unfiltered.
+ * `adaptBackend` adjusts the backends filters name (a GRPCRoute's mirrors speak h2c).
  */
 export function translateFilters(
   ctx: TranslateContext,
   route: Resource,
   raws: readonly RawFilter[],
   matches: readonly RouteMatch[],
-  onBackend: boolean
+  onBackend: boolean,
+  adaptBackend?: (backend: BackendModel) => BackendModel
 ): FilterTranslation {
   const filters: FilterSpec[] = []
   const refErrors: StatusError[] = []
@@ -55,7 +57,10 @@ export function translateFilters(
         route,
         matches,
         reportRef: (e: StatusError) => refErrors.push(e),
-        resolveBackendRef: (ref: BackendRef) => resolveBackendRef(ctx, route, ref),
+        resolveBackendRef: (ref: BackendRef) => {
+          const resolution = resolveBackendRef(ctx, route, ref)
+          return adaptBackend ? { ...resolution, backend: adaptBackend(resolution.backend) } : resolution
+        },
       }
       filters.push({ type: key, config: factory.parse(raw, parseContext) })
     } catch (err) {

@@ -1,11 +1,12 @@
 import type { ListenerModel, Model, SocketModel, SocketProtocol, StreamRouteModel } from '../model.ts'
 import type { CanonicalKind } from '../resources/kinds.ts'
 import { keyOf, type Resources } from '../resources/resources.ts'
-import { resolveParent, type ParentRef } from './attach.ts'
 import { DEFAULT_CONTROLLER_NAME, TranslateContext, type TranslateOptions } from './context.ts'
 import { processGatewayClasses } from './gateway-classes.ts'
 import { processGateways, terminatesTls } from './gateways.ts'
-import { processHTTPRoutes } from './http-routes.ts'
+import { processGRPCRoutes } from './grpc-routes.ts'
+import { processHTTPRoutes } from './routes.ts'
+import { findKindConflicts } from './route-kind-conflicts.ts'
 import { processBackendTlsPolicies } from './backend-tls-policies.ts'
 import { processInferenceModels } from './inference-models.ts'
 import { processInferenceObjectives } from './inference-objectives.ts'
@@ -24,16 +25,13 @@ export interface TranslateResult {
   readonly status: StatusMap
 }
 
-/** Route kinds Weir reads but does not serve yet; their parents report why. */
-const UNSERVED_ROUTE_KINDS: readonly CanonicalKind[] = ['GRPCRoute']
-
 /** Kinds that will get their own status once implemented; until then they say so. */
 const UNIMPLEMENTED_KINDS: readonly CanonicalKind[] = ['ListenerSet']
 
 /**
  * translate turns resources into the model the data plane serves plus Gateway API status, as a
  * flat list of steps (EG Translate): classes → gateways and listeners → policies → inference
- * pools with their models and objectives → routes → status → model. It never throws for a semantic problem: those become conditions, and the rest of the
+ * pools with their models and objectives → HTTP and gRPC routes → status → model. It never throws for a semantic problem: those become conditions, and the rest of the
  * configuration is still served.
  */
 export function translate(resources: Resources, options: TranslateOptions): TranslateResult {
@@ -52,10 +50,11 @@ export function translate(resources: Resources, options: TranslateOptions): Tran
   processStreamRoutes(ctx, status, 'TCPRoute')
   processStreamRoutes(ctx, status, 'TLSRoute')
   processStreamRoutes(ctx, status, 'UDPRoute')
-  processHTTPRoutes(ctx, status, keyOf)
+  const conflicts = findKindConflicts(ctx)
+  processHTTPRoutes(ctx, status, keyOf, conflicts)
+  processGRPCRoutes(ctx, status, keyOf, conflicts)
   writeInferencePoolStatus(ctx, status)
   for (const p of policies) writePolicyStatus(ctx, p, status, firstControllerName(ctx))
-  reportUnservedRoutes(ctx, status)
   writeGatewayClassStatus(ctx, status)
   writeGatewayStatus(ctx, status)
   writeRemainingStatus(resources, status)
@@ -84,27 +83,6 @@ function writeGatewayStatus(ctx: TranslateContext, status: StatusMap): void {
         })),
       })
     )
-  }
-}
-
-function reportUnservedRoutes(ctx: TranslateContext, status: StatusMap): void {
-  for (const kind of UNSERVED_ROUTE_KINDS) {
-    for (const r of ctx.resources.list<{ spec: { parentRefs?: ParentRef[]; hostnames?: string[] } }>(kind)) {
-      const parents = []
-      for (const ref of r.body.spec.parentRefs ?? []) {
-        const res = resolveParent(ctx, r, kind, r.body.spec.hostnames ?? [], ref)
-        if (res.kind === 'foreign') continue
-        const conditions = new Conditions(r.meta.generation)
-        const why = res.error?.message ?? `no listener accepts ${kind}`
-        conditions.set('Accepted', 'False', res.error?.reason ?? 'NotAllowedByListeners', `${why} (Weir does not serve ${kind} yet)`)
-        parents.push({
-          parentRef: ref,
-          controllerName: res.gateway?.controllerName ?? DEFAULT_CONTROLLER_NAME,
-          conditions: conditions.toJSON(),
-        })
-      }
-      status.set(keyOf(r), statusEntry(r, { parents }))
-    }
   }
 }
 

@@ -4,6 +4,7 @@ import type {
   RetryPolicy,
   RouteAction,
   RouteMatch,
+  RouteKind,
   RouteModel,
   RouteTimeouts,
   SessionPersistenceModel,
@@ -18,11 +19,13 @@ import { parseDuration } from '../resources/durations.ts'
 import { DEFAULT_MATCH, normaliseMatch, type HTTPRouteMatchSpec } from './matches.ts'
 import { translateFilters, type RawFilter } from './route-filters.ts'
 import { parseRetry, parseSessionPersistence } from './route-retry.ts'
+import type { KindConflicts } from './route-kind-conflicts.ts'
 import { Conditions, StatusError, statusEntry, type StatusEntry } from './status.ts'
 
-interface HTTPRouteRuleSpec {
+/** RouteRuleSpec is an HTTPRoute rule as written; a GRPCRoute rule is the subset with its own matches. */
+export interface RouteRuleSpec {
   name?: string
-  matches?: HTTPRouteMatchSpec[]
+  matches?: unknown[]
   filters?: RawFilter[]
   backendRefs?: (BackendRef & { filters?: RawFilter[] })[]
   timeouts?: { request?: string; backendRequest?: string }
@@ -30,11 +33,22 @@ interface HTTPRouteRuleSpec {
   sessionPersistence?: Parameters<typeof parseSessionPersistence>[0]
 }
 
-interface HTTPRouteSpec {
+interface RouteSpec {
   parentRefs?: ParentRef[]
   hostnames?: string[]
-  rules?: HTTPRouteRuleSpec[]
+  rules?: RouteRuleSpec[]
 }
+
+/** RouteKindRules is what differs between the HTTP route kinds that share this translation. */
+export interface RouteKindRules {
+  readonly kind: RouteKind
+  /** normaliseMatch validates one `matches[]` entry (throws a StatusError) and applies its defaults. */
+  readonly normaliseMatch: (spec: never) => RouteMatch
+  /** adaptBackend adjusts a resolved backend for the kind (gRPC needs HTTP/2 upstreams). */
+  readonly adaptBackend?: (backend: BackendModel) => BackendModel
+}
+
+const HTTP_ROUTE: RouteKindRules = { kind: 'HTTPRoute', normaliseMatch: (m: HTTPRouteMatchSpec) => normaliseMatch(m) }
 
 /** BuiltRule is one rule after validation: its matches and action, or why it was dropped. */
 interface BuiltRule {
@@ -63,16 +77,30 @@ interface RouteParentStatus {
   conditions: Conditions
 }
 
+/** processHTTPRoutes translates every HTTPRoute (processRoutes). */
+export function processHTTPRoutes(ctx: TranslateContext, status: Map<string, StatusEntry>, key: (r: Resource) => string, conflicts: KindConflicts): void {
+  processRoutes(ctx, status, key, HTTP_ROUTE, conflicts)
+}
+
 /**
- * processHTTPRoutes attaches every HTTPRoute to its parents, flattens its rules into RouteModels
- * on each listener it attaches to and writes the route's status: per parent, Accepted (with the
- * attachment reason), ResolvedRefs (from backendRefs) and PartiallyInvalid when some rules were
- * dropped.
+ * processRoutes attaches every route of one kind to its parents, flattens its rules into
+ * RouteModels on each listener it attaches to and writes the route's status: per parent,
+ * Accepted (with the attachment reason), ResolvedRefs (from backendRefs) and PartiallyInvalid
+ * when some rules were dropped. A listener the route lost to a route of the other kind
+ * (`conflicts`) is not attached.
  */
-export function processHTTPRoutes(ctx: TranslateContext, status: Map<string, StatusEntry>, key: (r: Resource) => string): void {
-  for (const r of ctx.resources.list<{ spec: HTTPRouteSpec }>('HTTPRoute')) {
+export function processRoutes(
+  ctx: TranslateContext,
+  status: Map<string, StatusEntry>,
+  key: (r: Resource) => string,
+  kindRules: RouteKindRules,
+  conflicts: KindConflicts
+): void {
+  const kind = kindRules.kind
+  for (const r of ctx.resources.list<{ spec: RouteSpec }>(kind)) {
     const spec = r.body.spec
-    const rules = (spec.rules ?? [{}]).map((rule, i) => buildRule(ctx, r, rule, i))
+    const rules = (spec.rules ?? [{}]).map((rule, i) => buildRule(ctx, r, rule, i, kindRules))
+    const lost = conflicts.get(key(r))
     const refErrors = rules.flatMap((b) => b.refErrors)
     const invalid = rules.filter((b) => b.invalid)
     // Rules dropped, or answering 500 because of a filter problem that is not a reference.
@@ -80,27 +108,34 @@ export function processHTTPRoutes(ctx: TranslateContext, status: Map<string, Sta
     const attachedTo = new Set<ListenerContext>()
     const parents: RouteParentStatus[] = []
     for (const ref of spec.parentRefs ?? []) {
-      const resolution = resolveParent(ctx, r, 'HTTPRoute', spec.hostnames ?? [], ref)
+      const resolution = resolveParent(ctx, r, kind, spec.hostnames ?? [], ref)
       if (resolution.kind === 'foreign') continue
       const conditions = new Conditions(r.meta.generation)
       const parent = { parentRef: ref, controllerName: resolution.gateway?.controllerName ?? DEFAULT_CONTROLLER_NAME, conditions }
       parents.push(parent)
       const pools = rules.flatMap((b) => b.pools)
+      const attachments = lost ? resolution.attachments.filter((a) => !lost.has(a.listener)) : resolution.attachments
       if (resolution.error) {
         conditions.set('Accepted', 'False', resolution.error.reason, resolution.error.message)
         if (resolution.gateway) notePoolUse(ctx, resolution.gateway, pools, false)
+      } else if (attachments.length === 0) {
+        // Every listener of this parentRef went to a route of the other kind.
+        const listener = resolution.attachments[0]?.listener
+        const winner = listener && lost?.get(listener)
+        const message = `listener ${listener?.name} serves these hostnames to ${winner}, which is older (or first by namespace/name); HTTPRoutes and GRPCRoutes cannot share a hostname`
+        conditions.set('Accepted', 'False', 'NotAllowedByListeners', message)
       } else if (invalid.length === rules.length) {
         const first = invalid[0]?.invalid
         conditions.set('Accepted', 'False', first?.reason ?? 'UnsupportedValue', `every rule is invalid: ${first?.message}`)
       } else {
         conditions.set('Accepted', 'True', 'Accepted', 'Route is accepted')
-        for (const a of resolution.attachments) recordServiceUse(ctx, a.listener.gateway, rules)
+        for (const a of attachments) recordServiceUse(ctx, a.listener.gateway, rules)
         if (resolution.gateway) notePoolUse(ctx, resolution.gateway, pools, true)
-        for (const a of resolution.attachments) {
+        for (const a of attachments) {
           if (attachedTo.has(a.listener)) continue
           attachedTo.add(a.listener)
           a.listener.attachedRoutes++
-          for (const hostname of a.hostnames) addRouteModels(a.listener, r, hostname, rules)
+          for (const hostname of a.hostnames) addRouteModels(a.listener, r, kind, hostname, rules)
         }
       }
       const firstRefError = refErrors[0]
@@ -139,11 +174,11 @@ function recordServiceUse(ctx: TranslateContext, gateway: GatewayContext, rules:
   }
 }
 
-function buildRule(ctx: TranslateContext, r: Resource, rule: HTTPRouteRuleSpec, index: number): BuiltRule {
+function buildRule(ctx: TranslateContext, r: Resource, rule: RouteRuleSpec, index: number, kind: RouteKindRules): BuiltRule {
   const base = { index, ...(rule.name ? { name: rule.name } : {}) }
   let matches: RouteMatch[]
   try {
-    matches = rule.matches && rule.matches.length > 0 ? rule.matches.map(normaliseMatch) : [DEFAULT_MATCH]
+    matches = rule.matches && rule.matches.length > 0 ? rule.matches.map((m) => kind.normaliseMatch(m as never)) : [DEFAULT_MATCH]
   } catch (err) {
     if (!(err instanceof StatusError)) throw err
     return { ...base, matches: [], filters: [], action: respond500(err.message), timeouts: {}, invalid: err, refErrors: [], pools: [] }
@@ -152,7 +187,7 @@ function buildRule(ctx: TranslateContext, r: Resource, rule: HTTPRouteRuleSpec, 
   const retry = parseRetry(rule.retry)
   const sessionPersistence = parseSessionPersistence(rule.sessionPersistence)
   const extras = { timeouts, ...(retry ? { retry } : {}), ...(sessionPersistence ? { sessionPersistence } : {}) }
-  const ruleFilters = translateFilters(ctx, r, rule.filters ?? [], matches, false)
+  const ruleFilters = translateFilters(ctx, r, rule.filters ?? [], matches, false, kind.adaptBackend)
   const refErrors: StatusError[] = [...ruleFilters.refErrors]
   const backends: BackendModel[] = []
   const pools: PoolContext[] = []
@@ -161,10 +196,11 @@ function buildRule(ctx: TranslateContext, r: Resource, rule: HTTPRouteRuleSpec, 
     const { backend, error, pool } = resolveBackendRef(ctx, r, ref)
     if (error) refErrors.push(error)
     if (pool && !pools.includes(pool)) pools.push(pool)
-    const backendFilters = translateFilters(ctx, r, ref.filters ?? [], matches, true)
+    const backendFilters = translateFilters(ctx, r, ref.filters ?? [], matches, true, kind.adaptBackend)
     refErrors.push(...backendFilters.refErrors)
     failure ??= backendFilters.failure
-    backends.push(backendFilters.filters.length > 0 ? { ...backend, filters: backendFilters.filters } : backend)
+    const adapted = kind.adaptBackend ? kind.adaptBackend(backend) : backend
+    backends.push(backendFilters.filters.length > 0 ? { ...adapted, filters: backendFilters.filters } : adapted)
   }
   if (failure) {
     if (failure.type === 'ResolvedRefs') refErrors.push(failure)
@@ -184,7 +220,7 @@ function buildRule(ctx: TranslateContext, r: Resource, rule: HTTPRouteRuleSpec, 
   return { ...base, ...extras, matches, filters, action, refErrors, pools }
 }
 
-function parseTimeouts(t: HTTPRouteRuleSpec['timeouts']): RouteTimeouts {
+function parseTimeouts(t: RouteRuleSpec['timeouts']): RouteTimeouts {
   const out: { request?: number; backendRequest?: number } = {}
   if (t?.request !== undefined) out.request = parseDuration(t.request)
   if (t?.backendRequest !== undefined) out.backendRequest = parseDuration(t.backendRequest)
@@ -195,13 +231,14 @@ function respond500(message: string): RouteAction {
   return { kind: 'respond', status: 500, message }
 }
 
-function addRouteModels(listener: ListenerContext, r: Resource, hostname: string, rules: readonly BuiltRule[]): void {
+function addRouteModels(listener: ListenerContext, r: Resource, kind: RouteKind, hostname: string, rules: readonly BuiltRule[]): void {
+  const prefix = kind.toLowerCase()
   for (const rule of rules) {
     if (rule.invalid) continue
     rule.matches.forEach((match, matchIndex) => {
       listener.routes.push({
-        name: `httproute/${r.meta.namespace}/${r.meta.name}/rule/${rule.index}/match/${matchIndex}`,
-        routeKind: 'HTTPRoute',
+        name: `${prefix}/${r.meta.namespace}/${r.meta.name}/rule/${rule.index}/match/${matchIndex}`,
+        routeKind: kind,
         routeNamespace: r.meta.namespace,
         routeName: r.meta.name,
         ruleIndex: rule.index,
