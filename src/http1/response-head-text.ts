@@ -26,20 +26,33 @@ export const FRAME_ENCODE_CHUNKED = 3
 /** HTTP/1.0: the body ends when the connection closes. */
 export const FRAME_UNTIL_CLOSE = 4
 
-/** ResponseHeadText is a response head ready to write, with how its body is framed. */
-export interface ResponseHeadText {
-  readonly text: string
-  readonly frame: number
-  /** False when the framing forces the connection to close after the body (HTTP/1.0 streaming). */
-  readonly keepAlive: boolean
-  /** True when the response has no body on the wire (HEAD, 1xx, 204, 304). */
-  readonly noBody: boolean
+/** responseHasNoBody tells whether a response carries no body on the wire (HEAD, 1xx, 204, 304). */
+export function responseHasNoBody(status: number, isHeadRequest: boolean): boolean {
+  return isHeadRequest || status === 204 || status === 304 || status < 200
+}
+
+/**
+ * responseFrame chooses how a response body travels to an HTTP/1.x client. FRAME_UNTIL_CLOSE
+ * (a body of unknown length to an HTTP/1.0 client) means the connection must close after it.
+ */
+export function responseFrame(status: number, body: ResponseBodyMode, isHeadRequest: boolean, http10: boolean): number {
+  switch (body.kind) {
+    case 'length':
+      return FRAME_LENGTH
+    case 'chunked':
+      return FRAME_RAW_CHUNKED
+    case 'stream':
+      if (responseHasNoBody(status, isHeadRequest)) return FRAME_NONE
+      return http10 ? FRAME_UNTIL_CLOSE : FRAME_ENCODE_CHUNKED
+    default:
+      return FRAME_NONE
+  }
 }
 
 /**
  * responseHeadText writes a response head for an HTTP/1.x client: status line, the end-to-end
  * fields (framing and hop-by-hop ones, and those `dropTokens` names, are left out), the framing
- * fields for `body`, and Connection when the connection closes (or stays open for HTTP/1.0).
+ * fields for `frame`, and Connection when the connection closes (or stays open for HTTP/1.0).
  */
 export function responseHeadText(
   status: number,
@@ -47,34 +60,16 @@ export function responseHeadText(
   headers: readonly string[],
   dropTokens: readonly string[],
   body: ResponseBodyMode,
-  client: { readonly isHeadRequest: boolean; readonly http10: boolean; readonly keepAlive: boolean }
-): ResponseHeadText {
+  frame: number,
+  keepAlive: boolean,
+  http10: boolean
+): string {
   let text = fieldLines(statusLine(status, reason), headers, dropTokens)
-  let keepAlive = client.keepAlive
-  let frame = FRAME_NONE
-  const noBody = client.isHeadRequest || status === 204 || status === 304 || status < 200
-  switch (body.kind) {
-    case 'length':
-      frame = FRAME_LENGTH
-      if (status !== 204 && status !== 304) text += `content-length: ${body.length}${CRLF}`
-      break
-    case 'chunked':
-      frame = FRAME_RAW_CHUNKED
-      text += `transfer-encoding: chunked${CRLF}`
-      break
-    case 'stream':
-      if (noBody) break
-      if (client.http10) {
-        frame = FRAME_UNTIL_CLOSE
-        keepAlive = false
-      } else {
-        frame = FRAME_ENCODE_CHUNKED
-        text += `transfer-encoding: chunked${CRLF}`
-      }
-  }
+  if (frame === FRAME_LENGTH && body.kind === 'length' && status !== 204 && status !== 304) text += `content-length: ${body.length}${CRLF}`
+  else if (frame === FRAME_RAW_CHUNKED || frame === FRAME_ENCODE_CHUNKED) text += `transfer-encoding: chunked${CRLF}`
   if (!keepAlive) text += `connection: close${CRLF}`
-  else if (client.http10) text += `connection: keep-alive${CRLF}`
-  return { text: text + CRLF, frame, keepAlive, noBody }
+  else if (http10) text += `connection: keep-alive${CRLF}`
+  return text + CRLF
 }
 
 /** interimHeadText writes a 1xx response head with the upstream's end-to-end fields. */

@@ -10,7 +10,10 @@ import { Http1RequestBody, type BodyOwner } from './http1-request-body.ts'
 import {
   FRAME_ENCODE_CHUNKED,
   FRAME_NONE,
+  FRAME_UNTIL_CLOSE,
   interimHeadText,
+  responseFrame,
+  responseHasNoBody,
   responseHeadText,
   switchingProtocolsHead,
 } from '../http1/response-head-text.ts'
@@ -212,10 +215,11 @@ export class Http1Connection implements TransportEvents, Downstream, BodyOwner, 
     if (this.#closed || this.#headersSent) return false
     this.#headersSent = true
     if (this.#host.draining) this.#keepAlive = false
-    const client = { isHeadRequest: this.#isHeadRequest, http10: this.#http10, keepAlive: this.#keepAlive }
-    const { text: head, frame, keepAlive, noBody } = responseHeadText(status, reason, headers, dropTokens, body, client)
+    const frame = responseFrame(status, body, this.#isHeadRequest, this.#http10)
+    if (frame === FRAME_UNTIL_CLOSE) this.#keepAlive = false
     this.#frame = frame
-    this.#keepAlive = keepAlive
+    const head = responseHeadText(status, reason, headers, dropTokens, body, frame, this.#keepAlive, this.#http10)
+    const noBody = responseHasNoBody(status, this.#isHeadRequest)
     if (!first || firstEnd <= firstStart || noBody) return this.#wrote(this.#t.writeHead(head))
     if (this.#frame === FRAME_ENCODE_CHUNKED) {
       return this.#wrote(this.#t.writeHead(head)) && this.sendBody(first.subarray(firstStart, firstEnd))
