@@ -18,7 +18,7 @@ export interface BackendRef {
   filters?: unknown[]
 }
 
-interface ServicePort {
+export interface ServicePort {
   name?: string
   port: number
   targetPort?: number | string
@@ -54,6 +54,32 @@ export interface BackendResolution {
 }
 
 /**
+ * findServicePort checks the Service part of a backendRef, for every route kind: a ReferenceGrant
+ * for another namespace (RefNotPermitted), then the Service and its port (BackendNotFound).
+ */
+export function findServicePort(
+  ctx: TranslateContext,
+  route: Resource,
+  namespace: string,
+  ref: BackendRef
+): { readonly port: ServicePort } | { readonly reason: string; readonly message: string } {
+  const allowed = referenceAllowed(
+    ctx.resources,
+    { group: 'gateway.networking.k8s.io', kind: route.kind, namespace: route.meta.namespace },
+    { group: '', kind: 'Service', namespace, name: ref.name }
+  )
+  if (!allowed) {
+    return { reason: 'RefNotPermitted', message: `Service ${namespace}/${ref.name} is in another namespace and no ReferenceGrant allows it` }
+  }
+  const service = ctx.resources.get<{ spec?: { ports?: ServicePort[] } }>('Service', namespace, ref.name)
+  if (!service) return { reason: 'BackendNotFound', message: `Service ${namespace}/${ref.name} not found` }
+  if (ref.port === undefined) return { reason: 'BackendNotFound', message: `backendRef to Service ${namespace}/${ref.name} needs a port` }
+  const port = (service.body.spec?.ports ?? []).find((p) => p.port === ref.port)
+  if (!port) return { reason: 'BackendNotFound', message: `Service ${namespace}/${ref.name} has no port ${ref.port}` }
+  return { port }
+}
+
+/**
  * resolveBackendRef turns a backendRef into a BackendModel (HTTPBackendRef rules): core Services
  * and InferencePools (resolvePoolBackendRef; InvalidKind otherwise), cross-namespace refs need a ReferenceGrant
  * (RefNotPermitted), the Service and its port must exist (BackendNotFound) and speak a protocol
@@ -74,19 +100,9 @@ export function resolveBackendRef(ctx: TranslateContext, route: Resource, ref: B
   if (group !== '' || kind !== 'Service') {
     return fail('InvalidKind', `backendRef ${group ? `${group}/` : ''}${kind} ${ref.name} is not a supported kind: use a core Service or an InferencePool`)
   }
-  const allowed = referenceAllowed(
-    ctx.resources,
-    { group: 'gateway.networking.k8s.io', kind: route.kind, namespace: route.meta.namespace },
-    { group: '', kind: 'Service', namespace, name: ref.name }
-  )
-  if (!allowed) {
-    return fail('RefNotPermitted', `Service ${namespace}/${ref.name} is in another namespace and no ReferenceGrant allows it`)
-  }
-  const service = ctx.resources.get<{ spec?: { ports?: ServicePort[] } }>('Service', namespace, ref.name)
-  if (!service) return fail('BackendNotFound', `Service ${namespace}/${ref.name} not found`)
-  if (ref.port === undefined) return fail('BackendNotFound', `backendRef to Service ${namespace}/${ref.name} needs a port`)
-  const port = (service.body.spec?.ports ?? []).find((p) => p.port === ref.port)
-  if (!port) return fail('BackendNotFound', `Service ${namespace}/${ref.name} has no port ${ref.port}`)
+  const found = findServicePort(ctx, route, namespace, ref)
+  if ('reason' in found) return fail(found.reason, found.message)
+  const port = found.port
   const protocol = port.appProtocol === undefined ? 'http1' : APP_PROTOCOLS[port.appProtocol.toLowerCase()]
   const policies = ctx.servicePolicies.get(`${namespace}/${ref.name}`)
   if (!protocol || (port.appProtocol?.toLowerCase() === 'kubernetes.io/wss' && !policies?.tls)) {

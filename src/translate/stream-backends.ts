@@ -1,9 +1,7 @@
 import type { BackendModel } from '../model.ts'
 import type { Resource } from '../resources/resources.ts'
-import type { BackendRef } from './backends.ts'
-import { serviceEndpoints } from './backends.ts'
+import { findServicePort, serviceEndpoints, type BackendRef } from './backends.ts'
 import type { TranslateContext } from './context.ts'
-import { referenceAllowed } from './references.ts'
 import { StatusError } from './status.ts'
 
 /** StreamBackendResolution is a TCPRoute or TLSRoute backendRef as a weighted backend, plus the error to report. */
@@ -32,23 +30,9 @@ export function resolveStreamBackendRef(ctx: TranslateContext, route: Resource, 
   if (group !== '' || kind !== 'Service') {
     return fail('InvalidKind', `backendRef ${group ? `${group}/` : ''}${kind} ${ref.name} is not a supported kind: use a core Service`)
   }
-  const allowed = referenceAllowed(
-    ctx.resources,
-    { group: 'gateway.networking.k8s.io', kind: route.kind, namespace: route.meta.namespace },
-    { group: '', kind: 'Service', namespace, name: ref.name }
-  )
-  if (!allowed) {
-    return fail('RefNotPermitted', `Service ${namespace}/${ref.name} is in another namespace and no ReferenceGrant allows it`)
-  }
-  const service = ctx.resources.get<{ spec?: { ports?: { name?: string; port: number; targetPort?: number | string }[] } }>(
-    'Service',
-    namespace,
-    ref.name
-  )
-  if (!service) return fail('BackendNotFound', `Service ${namespace}/${ref.name} not found`)
-  if (ref.port === undefined) return fail('BackendNotFound', `backendRef to Service ${namespace}/${ref.name} needs a port`)
-  const port = (service.body.spec?.ports ?? []).find((p) => p.port === ref.port)
-  if (!port) return fail('BackendNotFound', `Service ${namespace}/${ref.name} has no port ${ref.port}`)
+  const found = findServicePort(ctx, route, namespace, ref)
+  if ('reason' in found) return fail(found.reason, found.message)
+  const port = found.port
   return {
     backend: { key, service: `${namespace}/${ref.name}`, weight, endpoints: serviceEndpoints(ctx, namespace, ref.name, port) },
   }
