@@ -70,15 +70,31 @@ function checkFilters(filters: any[], at: (string | number)[]): SchemaIssue[] {
   return issues
 }
 
+/** checkRuleName: rule names are unique within a route (HTTPRoute and GRPCRoute CEL). */
+function checkRuleName(rule: any, r: number, seen: Set<string>, issues: SchemaIssue[]): void {
+  if (typeof rule?.name !== 'string') return
+  if (seen.has(rule.name)) issues.push({ path: ['spec', 'rules', r, 'name'], message: `rule name ${rule.name} is used twice: names must be unique within a route` })
+  seen.add(rule.name)
+}
+
+/** checkBackendRefs: a backendRef's filters, and a port on every Service backendRef. */
+function checkBackendRefs(rule: any, r: number, issues: SchemaIssue[]): void {
+  const refs: any[] = rule?.backendRefs ?? []
+  refs.forEach((ref, i) => {
+    issues.push(...checkFilters(ref?.filters ?? [], ['spec', 'rules', r, 'backendRefs', i, 'filters']))
+    const isService = (ref?.group ?? '') === '' && (ref?.kind ?? 'Service') === 'Service'
+    if (isService && ref?.port === undefined) {
+      issues.push({ path: ['spec', 'rules', r, 'backendRefs', i, 'port'], message: 'is required for a Service backendRef' })
+    }
+  })
+}
+
 function checkHTTPRoute(doc: Record<string, any>): SchemaIssue[] {
   const issues: SchemaIssue[] = []
   const rules: any[] = doc.spec?.rules ?? []
   const ruleNames = new Set<string>()
   rules.forEach((rule, r) => {
-    if (typeof rule?.name === 'string') {
-      if (ruleNames.has(rule.name)) issues.push({ path: ['spec', 'rules', r, 'name'], message: `rule name ${rule.name} is used twice: names must be unique within a route` })
-      ruleNames.add(rule.name)
-    }
+    checkRuleName(rule, r, ruleNames, issues)
     const matches: any[] = rule?.matches ?? []
     matches.forEach((m, i) => {
       const type = m?.path?.type ?? 'PathPrefix'
@@ -98,14 +114,7 @@ function checkHTTPRoute(doc: Record<string, any>): SchemaIssue[] {
         issues.push({ path: ['spec', 'rules', r, 'matches'], message: `a ${type} with ReplacePrefixMatch needs exactly one PathPrefix match` })
       }
     }
-    const refs: any[] = rule?.backendRefs ?? []
-    refs.forEach((ref, i) => {
-      issues.push(...checkFilters(ref?.filters ?? [], ['spec', 'rules', r, 'backendRefs', i, 'filters']))
-      const isService = (ref?.group ?? '') === '' && (ref?.kind ?? 'Service') === 'Service'
-      if (isService && ref?.port === undefined) {
-        issues.push({ path: ['spec', 'rules', r, 'backendRefs', i, 'port'], message: 'is required for a Service backendRef' })
-      }
-    })
+    checkBackendRefs(rule, r, issues)
     const request = parseDuration(rule?.timeouts?.request ?? '')
     const backend = parseDuration(rule?.timeouts?.backendRequest ?? '')
     if (request !== undefined && backend !== undefined && request !== 0 && backend > request) {
@@ -124,10 +133,7 @@ function checkGRPCRoute(doc: Record<string, any>): SchemaIssue[] {
   const rules: any[] = doc.spec?.rules ?? []
   const ruleNames = new Set<string>()
   rules.forEach((rule, r) => {
-    if (typeof rule?.name === 'string') {
-      if (ruleNames.has(rule.name)) issues.push({ path: ['spec', 'rules', r, 'name'], message: `rule name ${rule.name} is used twice: names must be unique within a route` })
-      ruleNames.add(rule.name)
-    }
+    checkRuleName(rule, r, ruleNames, issues)
     const matches: any[] = rule?.matches ?? []
     matches.forEach((m, i) => {
       const method = m?.method
@@ -147,14 +153,7 @@ function checkGRPCRoute(doc: Record<string, any>): SchemaIssue[] {
       }
     })
     issues.push(...checkFilters(rule?.filters ?? [], ['spec', 'rules', r, 'filters']))
-    const refs: any[] = rule?.backendRefs ?? []
-    refs.forEach((ref, i) => {
-      issues.push(...checkFilters(ref?.filters ?? [], ['spec', 'rules', r, 'backendRefs', i, 'filters']))
-      const isService = (ref?.group ?? '') === '' && (ref?.kind ?? 'Service') === 'Service'
-      if (isService && ref?.port === undefined) {
-        issues.push({ path: ['spec', 'rules', r, 'backendRefs', i, 'port'], message: 'is required for a Service backendRef' })
-      }
-    })
+    checkBackendRefs(rule, r, issues)
   })
   return issues
 }
