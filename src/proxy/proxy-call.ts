@@ -7,7 +7,7 @@ import type { Exchange } from '../listeners/exchange.ts'
 import type { SessionPersistenceModel } from '../model.ts'
 import type { CompiledBackend } from './backend-set.ts'
 import { Deadline } from './deadlines.ts'
-import { EndpointChoice } from './endpoint-choice.ts'
+import { chooseEndpoint, type EndpointChoice } from './endpoint-choice.ts'
 import { CONNECT_TIMEOUT_MS, MAX_CONNECT_ATTEMPTS, RESPONSE_HEADER_TIMEOUT_MS } from './proxy-limits.ts'
 import { prepareInference, type InferenceCall, type UsageReader } from '../inference/inference-request-phase.ts'
 import type { ForwardTarget, ProxyRuntime } from './forward-target.ts'
@@ -41,7 +41,7 @@ const DONE = 4
  * connection the upstream had just closed is retried once on a fresh one; `retry` retries the
  * listed statuses and connection errors within the retry budget. Timeouts answer 504.
  */
-export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
+export class ProxyCall extends Deadline implements UpstreamListener, BodySink, EndpointChoice {
   #phase = CONNECTING
   readonly #ex: Exchange
   readonly #target: ForwardTarget
@@ -50,7 +50,9 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
   #endpoint: Endpoint | undefined
   /** The connection (or h2c stream) of the current attempt. */
   #channel: UpstreamChannel | undefined
-  #choice: EndpointChoice | undefined
+  // What chooseEndpoint reads (EndpointChoice): the call itself carries it, so nothing is allocated for it.
+  #tried: Endpoint[] | undefined
+  #sessionEndpoint: Endpoint | undefined
   #connectAttempts = 0
   #requestDeadline = Infinity
   #sentAt = 0
@@ -82,6 +84,28 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     this.#rt = rt
   }
 
+  // ---- EndpointChoice: what chooseEndpoint reads ----
+
+  get backend(): CompiledBackend {
+    return this.#backend as CompiledBackend
+  }
+
+  get request(): Exchange {
+    return this.#ex
+  }
+
+  get session(): Endpoint | undefined {
+    return this.#sessionEndpoint
+  }
+
+  get inference(): InferenceCall | undefined {
+    return this.#inference
+  }
+
+  get tried(): readonly Endpoint[] | undefined {
+    return this.#tried
+  }
+
   /** start begins forwarding; the exchange is answered asynchronously. */
   start(): void {
     const ex = this.#ex
@@ -106,7 +130,7 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     if (retry) this.#retry = new RetryState(retry, backend.retryBudget)
     this.#session = this.#target.sessionPersistence ?? backend.sessionPersistence
     const sticky = this.#session ? sessionTarget(ex, this.#session, backend.endpoints) : undefined
-    this.#choice = new EndpointChoice(backend, ex, sticky, inference)
+    this.#sessionEndpoint = sticky
     backend.retryBudget?.recordRequest()
     const body = ex.requestBody
     this.#body = body
@@ -120,7 +144,11 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
   #attempt(): void {
     const backend = this.#backend as CompiledBackend
     // Once every endpoint was tried, a retry may go back to one of them.
-    const picked = (this.#choice as EndpointChoice).next(this.#retry !== undefined && this.#retry.count > 0)
+    let picked = chooseEndpoint(this)
+    if (!picked && this.#retry && this.#retry.count > 0 && this.#tried) {
+      this.#tried = undefined
+      picked = chooseEndpoint(this)
+    }
     if (!picked) {
       if (this.#connectAttempts === 0 && !this.#retry?.count) return this.#local(503, 'upstream', `no ready endpoint for ${backend.key}`)
       return this.#local(502, 'upstream', `could not connect to any endpoint of ${backend.key}`)
@@ -150,7 +178,7 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     const endpoint = this.#endpoint as Endpoint
     this.#release(endpoint)
     endpoint.recordFailure(performance.now())
-    this.#choice?.failed(endpoint)
+    ;(this.#tried ??= []).push(endpoint)
     this.#channel = undefined
     if (this.#connectAttempts < MAX_CONNECT_ATTEMPTS) this.#attempt()
     else if (!this.#retryAfterFailure()) this.#local(502, 'upstream', `connect to ${endpoint.key} failed: ${err.message}`)
@@ -263,7 +291,7 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     ex.upstream = endpoint.key
     ex.downstream.onWritable = () => this.#channel?.resume()
     const session = this.#session
-    const cookie = session && this.#choice?.session !== endpoint ? sessionHeader(session, endpoint) : undefined
+    const cookie = session && this.#sessionEndpoint !== endpoint ? sessionHeader(session, endpoint) : undefined
     if (first && end > start) this.#responseBytes(first.subarray(start, end))
     if (!sendUpstreamHead(ex, head, this.#target.filters, (this.#backend as CompiledBackend).filters, cookie, mode, first, start, end)) channel.pause()
   }
@@ -348,7 +376,7 @@ export class ProxyCall extends Deadline implements UpstreamListener, BodySink {
     const endpoint = this.#endpoint
     if (endpoint) {
       this.#release(endpoint)
-      this.#choice?.failed(endpoint)
+      ;(this.#tried ??= []).push(endpoint)
     }
   }
 
